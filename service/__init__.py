@@ -1,0 +1,1 @@
+"""The congvan service: command line, FastAPI app, storage, jobs, linking, web pages."""
