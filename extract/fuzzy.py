@@ -1,0 +1,63 @@
+"""OCR-tolerant matching of the fixed words of a letter (`Số`, `V/v`, `Kính gửi`, `Nơi nhận` ...).
+
+Tesseract drops or swaps diacritics (`Kinh gửi`, `Noi nhận`) and misreads letters;
+exact string tests miss those, so keywords are compared on folded text with
+rapidfuzz and a score threshold.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics (`Đ` → `d`), for comparisons only, same length as NFC input."""
+    out = []
+    for ch in unicodedata.normalize("NFC", text):
+        if ch in "đĐ":
+            out.append("d")
+            continue
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append(base.lower() if len(base.lower()) == 1 else ch)
+    return "".join(out)
+
+
+@dataclass(frozen=True)
+class KeywordMatch:
+    start: int
+    end: int
+    score: float
+
+
+def find_keyword(text: str, keyword: str, threshold: float = 80.0, start: int = 0) -> KeywordMatch | None:
+    """First place at or after `start` where `keyword` occurs, tolerating OCR errors.
+
+    Scans word-aligned windows of the keyword's word count (±1 character slack) and
+    compares folded forms with `fuzz.ratio`; the first window over `threshold` wins.
+    """
+    folded_kw = fold(keyword)
+    n_words = len(keyword.split())
+    folded = fold(text)
+    words = [m for m in re.finditer(r"\S+", folded) if m.start() >= start]
+    best: KeywordMatch | None = None
+    for i in range(len(words)):
+        for n in {n_words, max(1, n_words - 1), n_words + 1}:
+            if i + n > len(words):
+                continue
+            s, e = words[i].start(), words[i + n - 1].end()
+            window = folded[s:e].rstrip(":;,.")
+            score = fuzz.ratio(window, folded_kw)
+            if score >= threshold and (best is None or score > best.score):
+                best = KeywordMatch(s, s + len(window), score)
+        if best is not None:
+            return best
+    return None
+
+
+def similar(a: str, b: str) -> float:
+    """Similarity 0-100 of two short strings, ignoring case and diacritics."""
+    return fuzz.ratio(fold(a), fold(b))
