@@ -39,23 +39,35 @@ def find_keyword(text: str, keyword: str, threshold: float = 80.0, start: int = 
     Scans word-aligned windows of the keyword's word count (±1 character slack) and
     compares folded forms with `fuzz.ratio`; the first window over `threshold` wins.
     """
-    folded_kw = fold(keyword)
+    folded_kw = _squash(fold(keyword))
     n_words = len(keyword.split())
     folded = fold(text)
     words = [m for m in re.finditer(r"\S+", folded) if m.start() >= start]
-    best: KeywordMatch | None = None
-    for i in range(len(words)):
-        for n in {n_words, max(1, n_words - 1), n_words + 1}:
+
+    def best_at(i: int) -> KeywordMatch | None:
+        best: KeywordMatch | None = None
+        for n in (n_words, n_words + 1, max(1, n_words - 1)):
             if i + n > len(words):
                 continue
             s, e = words[i].start(), words[i + n - 1].end()
             window = folded[s:e].rstrip(":;,.")
-            score = fuzz.ratio(window, folded_kw)
+            score = fuzz.ratio(_squash(window), folded_kw)
             if score >= threshold and (best is None or score > best.score):
                 best = KeywordMatch(s, s + len(window), score)
-        if best is not None:
-            return best
+        return best
+
+    for i in range(len(words)):
+        found = best_at(i)
+        if found is not None:
+            # A window that starts one word early also passes; the neighbours decide.
+            near = [m for m in (best_at(j) for j in range(i + 1, min(i + 1 + n_words, len(words)))) if m]
+            return max([found, *near], key=lambda m: m.score)
     return None
+
+
+def _squash(text: str) -> str:
+    # OCR splits and merges words (`Kínhgửi`, `Nơi  nh ận`): compare without spaces.
+    return re.sub(r"\s+", "", text)
 
 
 def similar(a: str, b: str) -> float:

@@ -38,8 +38,8 @@ def _assemble(views: ZoneViews, source: Source) -> Letter:
     found = Extraction()
     found.merge(header.extract(views))
     found.merge(recipients.extract(views))
-    found.merge(citations.extract(views, own_number=found.values.get("number"),
-                                  own_symbol=found.values.get("symbol"), letter_date=found.values.get("date")))
-    found.merge(tasks.extract(views, letter_date=found.values.get("date")))
-    found.merge(footer.extract(views, symbol=found.values.get("symbol")))
+    number, symbol, date = (found.values.get(k) for k in ("number", "symbol", "date"))
+    found.merge(citations.extract(views, own_number=number, own_symbol=symbol, letter_date=date))
+    found.merge(tasks.extract(views, letter_date=date))
+    found.merge(footer.extract(views, symbol=symbol))
     return Letter(source=source, evidence=found.evidence, **found.values)
