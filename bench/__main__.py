@@ -1,0 +1,172 @@
+"""`make bench`: throughput and latency figures, written to bench/RESULTS.md.
+
+Every figure is the median of repeated runs, measured side by side with what it is
+compared to (raw Tesseract runs interleaved with pipeline runs on the same pages and
+the same number of processes), so that a busy machine slows both alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.pages import Corpus, build
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+CONGVAN = [sys.executable, "-m", "service.cli"]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start
+
+
+def run_pipeline(files: list[Path], jobs: int) -> None:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    result = subprocess.run(
+        [*CONGVAN, "extract", "--json", "--jobs", str(jobs), *map(str, files)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"congvan extract failed: {result.stderr[-2000:]}")
+
+
+def run_raw_tesseract(images: list[Path], jobs: int) -> None:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+
+    def one(image: Path) -> None:
+        subprocess.run(
+            ["tesseract", str(image), "-", "-l", "vie"],
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
+    with ThreadPoolExecutor(jobs) as pool:
+        list(pool.map(one, images))
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    k = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[k]
+
+
+def scanned_throughput(corpus: Corpus, jobs: int, repeats: int) -> dict[str, float]:
+    pages = len(corpus.page_images)
+    pipe, raw = [], []
+    for _ in range(repeats):
+        raw.append(timed(lambda: run_raw_tesseract(corpus.page_images, jobs)))
+        pipe.append(timed(lambda: run_pipeline(corpus.page_images, jobs)))
+    p, r = pages / statistics.median(pipe), pages / statistics.median(raw)
+    return {"pages": pages, "pipeline_pps": p, "tesseract_pps": r, "ratio": p / r}
+
+
+def text_layer_throughput(corpus: Corpus, jobs: int, repeats: int) -> dict[str, float]:
+    runs = [timed(lambda: run_pipeline(corpus.text_pdfs, jobs)) for _ in range(repeats)]
+    return {"pages": corpus.text_pages, "pps": corpus.text_pages / statistics.median(runs)}
+
+
+def extraction_times(corpus: Corpus, repeats: int) -> dict[str, float]:
+    from extract import extract_letter
+    from ingest import read_document
+
+    docs = [read_document(p.read_bytes(), filename=p.name) for p in corpus.text_pdfs]
+    for doc in docs[:3]:
+        extract_letter(doc)  # load models before timing
+    times = []
+    for _ in range(repeats):
+        for doc in docs:
+            times.append(timed(lambda d=doc: extract_letter(d)) * 1000)  # type: ignore[misc]
+    return {"letters": len(docs), "median_ms": statistics.median(times), "p95_ms": percentile(times, 0.95)}
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    tess = subprocess.run(["tesseract", "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    python = platform.python_version()
+    return f"{platform.node()}: {os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Python {python}, {tess}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pages", type=int, default=40)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args(argv)
+
+    print(f"rendering at least {args.pages} sample pages into {OUT} ...", file=sys.stderr)
+    corpus = build(OUT, args.pages)
+    sections: list[str] = []
+    from bench import service_bench
+
+    print("1. scanned pages: congvan extract against tesseract ...", file=sys.stderr)
+    scan = scanned_throughput(corpus, args.jobs, args.repeats)
+    print("2. text-layer pages ...", file=sys.stderr)
+    text = text_layer_throughput(corpus, args.jobs, args.repeats)
+    print("3. extraction per letter ...", file=sys.stderr)
+    ext = extraction_times(corpus, max(5, args.repeats))
+    rows = [
+        (
+            "Scanned pages/s, `congvan extract`",
+            f"{scan['pipeline_pps']:.3f}",
+            f"{scan['pages']} pages, {args.jobs} processes",
+        ),
+        (
+            "Scanned pages/s, `tesseract -l vie`",
+            f"{scan['tesseract_pps']:.3f}",
+            "same pages, same parallelism",
+        ),
+        ("Pipeline / raw Tesseract", f"{scan['ratio']:.3f}", "target ≥ 0.95"),
+        ("Text-layer pages/s", f"{text['pps']:.2f}", f"{text['pages']} pages"),
+        ("Text-layer / scanned pages", f"{text['pps'] / scan['pipeline_pps']:.1f}×", "target ≥ 20×"),
+        (
+            "Extraction per letter, median",
+            f"{ext['median_ms']:.1f} ms",
+            f"{ext['letters']} letters, target ≤ 30 ms",
+        ),
+        ("Extraction per letter, p95", f"{ext['p95_ms']:.1f} ms", ""),
+    ]
+    rows += service_bench.run(corpus, args)
+    table = ["| figure | value | notes |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
+    sections.append("\n".join(table))
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text_out = (
+        "# Benchmark results\n\n"
+        f"Machine: {machine()}\n\nDate: {when}. Each figure is the median of {args.repeats} runs "
+        "(latencies: median and 95th percentile over all requests). Reproduce with `make bench`.\n\n"
+        + "\n\n".join(sections)
+        + "\n"
+    )
+    RESULTS.write_text(text_out)
+    print(text_out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
