@@ -10,14 +10,14 @@ points scaled to 300 DPI, so boxes from both sources are comparable.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 BBox = tuple[float, float, float, float]
 TextSource = Literal["text-layer", "ocr"]
 
 
-class PageZone(str, Enum):
+class PageZone(StrEnum):
     """The six regions Decree 30/2020 fixes on the page of an official letter."""
 
     HEADER_LEFT = "header-left"  # issuing body, `Số:`, `V/v` subject

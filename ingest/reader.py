@@ -1,17 +1,44 @@
-"""Entry point of ingest (stub: filled in by the ingest change)."""
+"""Entry point of ingest: bytes -> `Document` of pages split into zones.
+
+    sniff_media_type(data) -> "application/pdf" | "image/tiff" | "image/png" | "image/jpeg"
+    read_document(data, filename=None, limits=None, on_page=None) -> Document
+
+Every refusal is a `CongvanError` subclass with a one-line reason (the caller adds the
+file name). Limits are checked before the costly step they guard.
+"""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from PIL import Image
+
+from . import deskew, images, pdf
+from .errors import FileTooLarge
 from .limits import Limits
-from .model import Document
+from .model import Document, Line, Page, TextSource
+from .ocr import ocr_lines
+from .sniff import PDF, sniff_media_type
+from .zones import holds_noi_nhan, zone_page
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages in all)
 
+__all__ = ["PageProgress", "read_document", "sniff_media_type", "read_image_page"]
 
-def sniff_media_type(data: bytes) -> str:
-    raise NotImplementedError
+
+@dataclass(frozen=True)
+class PageWords:
+    """A page read but not yet zoned (zoning needs to know which page holds the footer)."""
+
+    number: int
+    width: float
+    height: float
+    text_source: TextSource
+    lines: tuple[Line, ...]
+    rotation: int = 0
+    skew: float = 0.0
 
 
 def read_document(
@@ -20,4 +47,102 @@ def read_document(
     limits: Limits | None = None,
     on_page: PageProgress | None = None,
 ) -> Document:
-    raise NotImplementedError
+    limits = limits or Limits()
+    if len(data) > limits.max_bytes:
+        raise FileTooLarge(
+            f"it is {len(data) / 1e6:.1f} MB; files up to {limits.max_bytes / 1e6:g} MB are accepted"
+        )
+    media_type = sniff_media_type(data)
+    if media_type == PDF:
+        read = _read_pdf(data, limits, on_page)
+    else:
+        read = _read_raster(data, media_type, limits, on_page)
+    return Document(
+        sha256=hashlib.sha256(data).hexdigest(),
+        pages=zone_pages(read),
+        filename=filename,
+        media_type=media_type,
+    )
+
+
+def zone_pages(read: list[PageWords]) -> tuple[Page, ...]:
+    """Zone every page: header on page 1, footer on the page holding `Nơi nhận` (else the last)."""
+    footer_page = next(
+        (p.number for p in reversed(read) if holds_noi_nhan(p.lines, p.width)),
+        read[-1].number if read else 0,
+    )
+    return tuple(
+        Page(
+            number=p.number,
+            width=p.width,
+            height=p.height,
+            text_source=p.text_source,
+            zones=zone_page(p.lines, p.width, p.height, header=p.number == 1, footer=p.number == footer_page),
+            rotation=p.rotation,
+            skew=p.skew,
+        )
+        for p in read
+    )
+
+
+def read_image_page(image: Image.Image, number: int, limits: Limits) -> PageWords:
+    """OCR one grey page image: orientation, deskew, one Tesseract pass."""
+    guess = deskew.estimate(image)
+    rotation, skew = guess.rotation, guess.skew
+    if not guess.sure:
+        rotation, skew = _confirm_orientation(image, guess)
+    upright = deskew.straighten(image, rotation, skew)
+    lines = ocr_lines(upright, limits.ocr_seconds)
+    return PageWords(
+        number=number,
+        width=float(upright.width),
+        height=float(upright.height),
+        text_source="ocr",
+        lines=lines,
+        rotation=rotation,
+        skew=skew if abs(skew) > deskew.MIN_SKEW else 0.0,
+    )
+
+
+def _confirm_orientation(image: Image.Image, guess: deskew.Orientation) -> tuple[int, float]:
+    """Weak cheap signals: ask Tesseract's OSD (a second, smaller pass) for the quarter turn."""
+    from .ocr import osd_rotation
+
+    rotation = osd_rotation(image)
+    if rotation is None or rotation == guess.rotation:
+        return guess.rotation, guess.skew
+    turned = deskew.straighten(image, rotation, 0.0)
+    return rotation, deskew.estimate(turned).skew
+
+
+def _read_raster(
+    data: bytes, media_type: str, limits: Limits, on_page: PageProgress | None
+) -> list[PageWords]:
+    total = len(images.header_sizes(data, media_type))
+    out = []
+    for index, frame in enumerate(images.grey_frames(data, media_type, limits)):
+        out.append(read_image_page(frame, index + 1, limits))
+        if on_page:
+            on_page(index + 1, total)
+    return out
+
+
+def _read_pdf(data: bytes, limits: Limits, on_page: PageProgress | None) -> list[PageWords]:
+    pdf.check_safe(data)
+    with pdf.open_pdf(data) as doc:
+        total = pdf.page_count(doc, limits)
+        for number in range(1, total + 1):
+            pdf.check_render_size(doc[number - 1], number, limits)
+        with_text = [n for n in range(1, total + 1) if pdf.has_text(doc[n - 1])]
+        layer = pdf.text_layer_pages(data, with_text) if with_text else {}
+        out = []
+        for number in range(1, total + 1):
+            tl = layer.get(number)
+            if tl is not None:
+                out.append(PageWords(number, tl.width, tl.height, "text-layer", tl.lines))
+            else:
+                image = pdf.render_grey(doc[number - 1])
+                out.append(read_image_page(image, number, limits))
+            if on_page:
+                on_page(number, total)
+    return out

@@ -1,0 +1,98 @@
+"""Tesseract (`vie`): one `image_to_data` call per page, words grouped into Tesseract's lines.
+
+Throughput matters: the page is handed to Tesseract as an uncompressed TIFF written once
+(pytesseract would otherwise re-encode it as PNG, ~0.1 s a page), and Tesseract runs on
+one thread per process (parallelism comes from pages, not from OpenMP threads fighting).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import unicodedata
+from functools import lru_cache
+
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+import pytesseract  # noqa: E402  (after OMP_THREAD_LIMIT, which the tesseract child inherits)
+from PIL import Image  # noqa: E402
+from pytesseract import Output  # noqa: E402
+
+from .errors import OcrTimeout, OcrUnavailable  # noqa: E402
+from .model import Line, Word  # noqa: E402
+
+LANG = "vie"
+CONFIG = "--psm 3 --dpi 300"
+
+
+@lru_cache(maxsize=1)
+def check_available() -> None:
+    """Raise `OcrUnavailable` when tesseract or its Vietnamese model is missing (checked once)."""
+    try:
+        languages = pytesseract.get_languages(config="")
+    except (pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise OcrUnavailable("the OCR engine (tesseract) is not installed on this server") from exc
+    if LANG not in languages:
+        raise OcrUnavailable("the Vietnamese OCR model (tesseract-ocr-vie) is not installed on this server")
+
+
+def ocr_lines(image: Image.Image, timeout_s: float) -> tuple[Line, ...]:
+    """Lines of words Tesseract reads on a grey page image (boxes in its pixels, conf 0-100)."""
+    check_available()
+    with tempfile.NamedTemporaryFile(suffix=".tif", dir=_tmp_dir()) as tmp:
+        image.save(tmp, format="TIFF", dpi=(300, 300))
+        tmp.flush()
+        try:
+            data = pytesseract.image_to_data(
+                tmp.name, lang=LANG, config=CONFIG, output_type=Output.DICT, timeout=timeout_s
+            )
+        except RuntimeError as exc:
+            if "timeout" in str(exc).lower():
+                raise OcrTimeout(f"reading the page took longer than {timeout_s:g} seconds") from exc
+            raise
+        except pytesseract.TesseractNotFoundError as exc:
+            raise OcrUnavailable("the OCR engine (tesseract) is not installed on this server") from exc
+        except pytesseract.TesseractError as exc:
+            if "vie" in str(exc) and "load" in str(exc).lower():
+                raise OcrUnavailable("the Vietnamese OCR model (tesseract-ocr-vie) is not installed") from exc
+            raise
+    return lines_of(data)
+
+
+def lines_of(data: dict[str, list]) -> tuple[Line, ...]:
+    """Group `image_to_data` rows by (block, paragraph, line); drop empty and conf -1 rows."""
+    lines: dict[tuple[int, int, int], list[Word]] = {}
+    for i, text in enumerate(data["text"]):
+        text = unicodedata.normalize("NFC", str(text).strip())
+        conf = float(data["conf"][i])
+        if not text or conf < 0:
+            continue
+        left, top = float(data["left"][i]), float(data["top"][i])
+        box = (left, top, left + float(data["width"][i]), top + float(data["height"][i]))
+        key = (int(data["block_num"][i]), int(data["par_num"][i]), int(data["line_num"][i]))
+        lines.setdefault(key, []).append(Word(text, box, conf))
+    return tuple(Line(tuple(words)) for words in lines.values())
+
+
+@lru_cache(maxsize=1)
+def _tmp_dir() -> str | None:
+    """RAM-backed temp dir when there is one: the page file is written and read once."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK) else None
+
+
+def osd_rotation(image: Image.Image) -> int | None:
+    """Clockwise degrees to turn the page upright per Tesseract OSD, None when it cannot tell.
+
+    Run on a half-size copy: orientation needs shapes, not fine detail, and costs half."""
+    check_available()
+    small = image.reduce(2) if min(image.size) > 1200 else image
+    try:
+        info = pytesseract.image_to_osd(
+            small, config="--psm 0 --dpi 150", output_type=Output.DICT, timeout=30
+        )
+    except (pytesseract.TesseractError, RuntimeError):
+        return None  # too little text to tell: keep the cheap guess
+    if float(info.get("orientation_conf", 0)) < 1.0:
+        return None
+    return int(info.get("rotate", 0)) % 360
