@@ -1,0 +1,105 @@
+"""What runs inside an OCR worker process: read, extract, store, for one claimed job.
+
+The worker only finishes the attempt it was given (`attempts` in the job row is
+the fencing token): if the job was re-claimed meanwhile (after a crash, or by a
+restarted service), this worker's result is dropped, so a letter is never stored
+twice and a job never finishes twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import traceback
+
+from sqlalchemy import update
+
+from ingest import read_document
+from ingest.errors import CongvanError
+from ingest.model import Document
+
+from .config import Settings
+from .db import Database
+from .filestore import FileStore, write_atomic
+from .models import Job, PageImage, utcnow
+from .pages import render_pages
+from .pipeline import pipeline_version
+from .store import save_extraction
+
+log = logging.getLogger("congvan.worker")
+
+_db: Database | None = None
+_settings: Settings | None = None
+
+
+def init_worker(settings: Settings) -> None:
+    """Process initializer: one thread for Tesseract, models and engine loaded once."""
+    global _db, _settings
+    os.environ["OMP_THREAD_LIMIT"] = "1"  # one process per core already; threads would only contend
+    import extract  # noqa: F401  (loads the language models once per process)
+
+    _settings = settings
+    _db = Database(settings.database_url)
+
+
+def run_job(job_id: int, attempt: int) -> str:
+    """Returns the job's final state as seen by this attempt: done, failed or stale."""
+    assert _db is not None and _settings is not None, "init_worker was not run"
+    db, settings = _db, _settings
+    fence = (Job.id == job_id) & (Job.attempts == attempt) & (Job.state == "running")
+    with db.read() as session:
+        job = session.get(Job, job_id)
+        if job is None or job.attempts != attempt or job.state != "running":
+            return "stale"
+        sha, filename = job.sha256, job.filename
+
+    def on_page(done: int, total: int) -> None:
+        with db.write() as s:
+            s.execute(update(Job).where(fence).values(pages_done=done, pages_total=total))
+
+    try:
+        data = FileStore(settings.files_dir).get(sha)
+        doc = read_document(data, filename, settings.limits, on_page=on_page)
+        import extract
+
+        letter = extract.extract_letter(doc).model_copy(deep=True)
+        letter.source.filename = filename
+        pages = render_pages(data)
+    except CongvanError as exc:
+        return _fail(db, fence, f"{exc.code}: {exc.message}")
+    except Exception as exc:  # a bug in the pipeline must fail the job, not the worker
+        log.error("job %s failed: %s", job_id, traceback.format_exc())
+        return _fail(db, fence, f"internal-error: the file could not be processed ({type(exc).__name__})")
+
+    page_paths = []
+    for page in pages:
+        rel = f"pages/{sha[:2]}/{sha}/{page.number}.jpg"
+        write_atomic(settings.data_dir / rel, page.jpeg)
+        page_paths.append((page, rel))
+
+    with db.write() as session:
+        job = session.get(Job, job_id, with_for_update=True)
+        if job is None or job.attempts != attempt or job.state != "running":
+            return "stale"  # re-claimed meanwhile: the other attempt stores it
+        row = save_extraction(session, letter, _document_text(doc), pipeline_version())
+        for page, rel in page_paths:
+            existing = session.get(PageImage, (row.id, page.number))
+            if existing is None:
+                session.add(PageImage(letter_id=row.id, number=page.number, path=rel,
+                                      width=page.width, height=page.height))
+            else:
+                existing.path, existing.width, existing.height = rel, page.width, page.height
+        job.state, job.letter_id, job.finished_at, job.reason = "done", row.id, utcnow(), None
+        job.pages_done = job.pages_total = len(doc.pages)
+    return "done"
+
+
+def _fail(db: Database, fence: object, reason: str) -> str:
+    with db.write() as session:
+        result = session.execute(update(Job).where(fence).values(  # type: ignore[arg-type]
+            state="failed", reason=reason, finished_at=utcnow()))
+    return "failed" if result.rowcount else "stale"  # type: ignore[attr-defined]
+
+
+def _document_text(doc: Document) -> str:
+    return "\n".join(line.text for page in doc.pages for line in page.lines)
