@@ -1,0 +1,424 @@
+"""Recognising the bodies (cơ quan, đơn vị, tổ chức) a letter names, and lists of them.
+
+Vietnamese administrative names follow a closed grammar: a head (an organisation type
+`Sở`, `Bộ`, `Ủy ban nhân dân`, `Tập đoàn` ...; a post `Giám đốc`, `Chủ tịch`, `Thủ trưởng` ...;
+or a plural group `các sở, ban, ngành`, `các cơ quan, đơn vị`) and a tail of capitalised
+words (`Thông tin và Truyền thông`) and administrative nouns (`tỉnh`, `các huyện, thị xã`).
+Lists of bodies are joined by `,`, `;` and `và`; a separator starts a new body only when
+what follows opens a new head (`; Giám đốc ...`, `, các tổ chức ...`, `và Tập đoàn ...`),
+not inside an enumeration (`các sở, ban, ngành`) or a compound name (`Sở Thông tin và
+Truyền thông`). The list ends at the predicate: the first verb that is not part of a name.
+
+All matching runs on folded text (`fold` keeps offsets), so OCR's lost diacritics still match.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from .fuzzy import fold
+from .nlp import Token, tagged, words
+
+# Posts whose holder is asked to act (`Giám đốc Sở Tài chính`): the head of a body.
+_POSTS = (
+    r"(?:pho\s+)?(?:tong\s+)?(?:giam\s*doc|chu\s*tich|thu\s*truong|chanh\s+van\s+phong|chanh\s+thanh\s+tra"
+    r"|cuc\s+truong|vu\s+truong|vien\s+truong|hieu\s+truong|bi\s+thu|bo\s+truong|thu\s+tuong"
+    r"|chi\s+huy\s+truong|truong\s+ban|truong\s+phong|truong|nguoi\s+dung\s+dau|lanh\s+dao|chu\s+nhiem)"
+)
+POST = re.compile(_POSTS)
+_BARE_POSTS = re.compile(rf"{_POSTS}(?:\s*[,;]?\s*(?:va\s+)?{_POSTS})*\s*")
+
+# `các` + a noun that names a group of bodies.
+_GROUP_NOUNS = (
+    r"so|bo|ban|nganh|co\s+quan|don\s+vi|to\s+chuc|ca\s+nhan|dia\s+phuong|doanh\s+nghiep|ho|huyen|quan"
+    r"|xa|phuong|thi\s+xa|thanh\s+pho|truong|hoi|doan\s+the|tap\s+doan|tong\s+cong\s+ty|cong\s+ty"
+    r"|ngan\s+hang|cuc|vu|vien|phong|uy\s+ban|ubnd|thanh\s+vien|chu\s+dau\s+tu|co\s+so|luc\s+luong"
+    r"|chi\s+cuc|trung\s+tam|hiep\s+hoi|benh\s+vien|dai|bao|chi\s+nhanh|tinh|nha\s+mang|nha\s+cung\s+cap"
+)
+_GROUP = re.compile(rf"cac\s+(?:{_GROUP_NOUNS})\b")
+
+# Organisation types; the flag says whether a capitalised word must follow (`Sở Tài chính`,
+# not `sở` the common noun; `Ban Quản lý`, not `Ban, Ngành`).
+_ORGS: tuple[tuple[str, bool], ...] = (
+    (r"uy\s*ban\s+nhan\s+dan|ubnd|hdnd|ub\s*mttq|uy\s*ban\s+mat\s+tran", False),
+    (
+        r"hoi\s+dong\s+nhan\s+dan|van\s+phong|tap\s+doan|tong\s+cong\s+ty|cong\s+ty|cong\s+an|chinh\s+phu",
+        False,
+    ),
+    (
+        r"tinh\s+uy|thanh\s+uy|huyen\s+uy|dang\s+uy|quoc\s+hoi|kho\s+bac|ngan\s+hang|bao\s+hiem\s+xa\s+hoi",
+        False,
+    ),
+    (
+        r"bo\s+chi\s+huy|bo\s+tu\s+lenh|mat\s+tran|lien\s+doan|lien\s+minh|hoc\s+vien|benh\s+vien|trung\s+tam",
+        False,
+    ),
+    (r"thanh\s+tra|vien\s+thong|vnpt|viettel|mobifone|evn|tong\s+cuc|chi\s+cuc|toa\s+an|kiem\s+toan", False),
+    (r"quy\s+(?:co\s+quan|don\s+vi|cong\s+ty|so|bo|uy\s+ban|ubnd)", False),
+    (r"so|bo|ban|hoi|doan|vu|cuc|phong|quy|truong|dai|bao|vien|chi\s+nhanh", True),
+)
+_ORG = [(re.compile(rf"(?:{pat})\b"), need_cap) for pat, need_cap in _ORGS]
+
+# Nouns that continue an enumeration after a comma without opening a new body
+# (`các sở, ban, ngành`; `các cơ quan, tổ chức, cá nhân`; `các huyện, thị xã, thành phố`).
+ENUM_NOUNS = frozenset(
+    fold(w)
+    for w in (
+        "sở",
+        "ban",
+        "ngành",
+        "cơ quan",
+        "đơn vị",
+        "địa phương",
+        "tổ chức",
+        "cá nhân",
+        "doanh nghiệp",
+        "huyện",
+        "quận",
+        "xã",
+        "phường",
+        "thị xã",
+        "thị trấn",
+        "thành phố",
+        "tỉnh",
+        "đoàn thể",
+        "hội",
+        "trường",
+        "hộ gia đình",
+        "công ty",
+        "bộ",
+        "cơ sở",
+        "lực lượng",
+        "chi nhánh",
+        "hiệp hội",
+    )
+)
+
+# Lower-case words found inside names (`Ủy ban nhân dân tỉnh`, `các sở ... của tỉnh`,
+# `đơn vị trực thuộc`, `có liên quan`): the list goes on through them.
+BODY_WORDS = frozenset(
+    fold(w)
+    for w in (
+        "nhân dân",
+        "ban nhân dân",
+        "nhân",
+        "dân",
+        "tỉnh",
+        "thành phố",
+        "huyện",
+        "quận",
+        "xã",
+        "phường",
+        "thị xã",
+        "thị trấn",
+        "các",
+        "của",
+        "thuộc",
+        "trực thuộc",
+        "liên quan",
+        "có liên quan",
+        "cấp",
+        "cấp tỉnh",
+        "cấp huyện",
+        "cấp xã",
+        "trên",
+        "địa bàn",
+        "trung ương",
+        "ban",
+        "ngành",
+        "sở",
+        "cơ quan",
+        "đơn vị",
+        "địa phương",
+        "tổ chức",
+        "cá nhân",
+        "doanh nghiệp",
+        "hộ",
+        "gia đình",
+        "hộ gia đình",
+        "viễn thông",
+        "nhà nước",
+        "thành viên",
+        "chuyên môn",
+        "nghiệp vụ",
+        "và",
+        "văn phòng",
+        "chủ đầu tư",
+        "tư nhân",
+        "công lập",
+        "ngoài",
+        "quốc doanh",
+        "chức năng",
+        "tp",
+        "đoàn thể",
+        "chính trị",
+        "xã hội",
+        "khu vực",
+        "tập đoàn",
+        "công ty",
+        "tổng công ty",
+        "bộ",
+    )
+)
+
+# Verbs that open the predicate of a directive (folded): who must act does *this*.
+_PREDICATES = (
+    r"chiu\s+trach\s+nhiem|co\s+trach\s+nhiem|co\s+y\s+kien|chu\s+tri|phoi\s+hop|chi\s+dao|nghien\s+cuu"
+    r"|trien\s+khai|to\s+chuc\s+(?:thuc|trien|kiem|danh|tong|hop|lam)|thuc\s+hien|kiem\s+tra|huong\s+dan"
+    r"|bao\s+cao|ra\s+soat|tham\s+muu|theo\s+doi|don\s+doc|xay\s+dung|can\s+cu|khan\s+truong|chu\s+dong"
+    r"|tiep\s+tuc|quan\s+tam|bo\s+tri|cung\s+cap|dam\s+bao|bao\s+dam|xem\s+xet|giai\s+quyet|tang\s+cuong"
+    r"|tong\s+hop|de\s+xuat|lam\s+viec|tiep\s+nhan|cap\s+nhat|thong\s+bao|treo|thi\s+hanh|ho\s+tro"
+    r"|tuyen\s+truyen|gui|nop|hoan\s+thanh|hoan\s+thien|thong\s+nhat|tap\s+trung|can\b|phai|duoc|da\b|se\b"
+    r"|nhan\s+duoc|la\b|ban\s+hanh|phe\s+duyet|lien\s+he|tham\s+gia|co\s+van\s+ban|co\s+y|co\b|chuan\s+bi"
+    r"|nghiem\s+tuc|khong|uu\s+tien|phan\s+cong|danh\s+gia|giam\s+sat|quan\s+ly|xu\s+ly|chap\s+hanh"
+    r"|rut\s+kinh\s+nghiem|dieu\s+chinh|sua\s+doi|bo\s+sung|kip\s+thoi|chiu|tao\s+dieu\s+kien|hop\s+tac"
+)
+PREDICATE = re.compile(rf"(?:{_PREDICATES})\b")
+_BODY_PHRASES = re.compile(r"(?:co\s+lien\s+quan|lien\s+quan|truc\s+thuoc|thuoc|cung\s+cap\s+dich\s+vu)\b")
+
+
+def head_at(text: str, pos: int, folded: str | None = None) -> int | None:
+    """End offset of a body head starting at `pos` (a post, a group, an organisation type), or None."""
+    f = fold(text) if folded is None else folded
+    if pos >= len(f) or not f[pos].isalpha():
+        return None
+    if pos > 0 and f[pos - 1].isalnum():
+        return None
+    m = POST.match(f, pos)
+    if m:
+        return m.end()
+    m = _GROUP.match(f, pos)
+    if m:
+        return m.end()
+    for pat, need_cap in _ORG:
+        m = pat.match(f, pos)
+        if not m:
+            continue
+        if not text[pos].isupper():
+            continue  # `sở`, `ban`, `văn phòng` in lower case are common nouns
+        if need_cap:
+            nxt = re.match(r"\s+(\S)", text[m.end() : m.end() + 4])
+            if not nxt or not (nxt.group(1).isupper() or nxt.group(1).isdigit()):
+                continue
+        return m.end()
+    return None
+
+
+def bare_post(text: str) -> bool:
+    """`Giám đốc`, `Giám đốc, Thủ trưởng`: a post with no body yet (the list goes on)."""
+    return _BARE_POSTS.fullmatch(fold(text).strip(" ,;")) is not None
+
+
+@dataclass
+class BodyList:
+    """Bodies named from `start`: spans into the text, where the list ended, and where the
+    predicate (the verb the bodies are subject or object of) starts, if one was found."""
+
+    bodies: list[tuple[int, int]] = field(default_factory=list)
+    end: int = 0
+    predicate: int | None = None
+    strong: bool = False  # the predicate is a known directive verb, not only a POS guess
+
+    def texts(self, text: str) -> list[str]:
+        return [clean(text[s:e]) for s, e in self.bodies]
+
+
+def clean(name: str) -> str:
+    """One line, single spaces, no list punctuation at either end."""
+    out = " ".join(name.split())
+    return out.strip(" ,;:-–").rstrip(".").strip()
+
+
+def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
+    """The bodies listed from `start` (which must open a head) up to the predicate."""
+    stop = len(text) if stop is None else stop
+    folded = fold(text)
+    head_end = head_at(text, start, folded)
+    if head_end is None or head_end > stop:
+        return BodyList(end=start)
+    tokens = words(text, start, min(stop, start + 600))
+    result = BodyList()
+    cur, last = start, head_end
+    i = 0
+    n = len(tokens)
+
+    def skip_to(offset: int) -> int:
+        j = 0
+        while j < n and tokens[j].start < offset:
+            j += 1
+        return j
+
+    def close() -> None:
+        if last > cur:
+            result.bodies.append((cur, last))
+
+    i = skip_to(head_end)
+    guard = 0
+    while i < n and guard < 120:
+        guard += 1
+        tok = tokens[i]
+        f = folded[tok.start : tok.end]
+        nxt = tokens[i + 1] if i + 1 < n else None
+        if tok.text in (",", ";"):
+            if nxt is None:
+                break
+            h = head_at(text, nxt.start, folded)
+            if h is not None and not bare_post(text[cur:last]):
+                close()
+                cur, last = nxt.start, h
+                i = skip_to(h)
+                continue
+            if tok.text == "," and (h is not None or nxt.capitalised or _enum_at(folded, nxt.start)):
+                i += 1
+                continue
+            break
+        if tok.text == ":":
+            # `các Bộ: Công an, Tư pháp` is one body; `Sở X:` before a task list ends the list.
+            if nxt is not None and nxt.capitalised and re.search(r"\bcac\s+\w+\s*$", folded[cur : tok.start]):
+                i += 1
+                continue
+            break
+        if f == "va":
+            if nxt is None:
+                break
+            h = head_at(text, nxt.start, folded)
+            if (
+                h is not None
+                and not bare_post(text[cur:last])
+                and (nxt.capitalised or folded[nxt.start :].startswith("cac "))
+            ):
+                close()
+                cur, last = nxt.start, h
+                i = skip_to(h)
+                continue
+            if nxt.capitalised or _enum_at(folded, nxt.start):
+                i += 1
+                continue
+            break
+        if tok.text == "(":
+            close_at = text.find(")", tok.end, min(stop, tok.end + 40))
+            inner = text[tok.end : close_at] if close_at > 0 else ""
+            if inner.strip()[:1].isupper() and len(inner.split()) <= 4:
+                last = close_at + 1
+                i = skip_to(last)
+                continue
+            break
+        if tok.text in ("-", "–", "&"):
+            if nxt is not None and nxt.capitalised:
+                i += 1
+                continue
+            break
+        if tok.capitalised or tok.text[:1].isdigit():
+            last = tok.end
+            i += 1
+            continue
+        if not tok.text[:1].isalpha():
+            break
+        m = _BODY_PHRASES.match(folded, tok.start)
+        if m:
+            last = m.end()
+            i = skip_to(m.end())
+            continue
+        m = PREDICATE.match(folded, tok.start)
+        if m and (f not in BODY_WORDS or m.end() > tok.end):
+            result.predicate, result.strong = tok.start, True
+            break
+        if f in BODY_WORDS or _glued_name(tok.text):
+            last = tok.end
+            i += 1
+            continue
+        if _is_verb(text, tok) and not _more_bodies_ahead(text, folded, tok.end, stop):
+            result.predicate = tok.start
+            break
+        last = tok.end  # an unknown noun inside the name (`các hộ gia đình`)
+        i += 1
+    close()
+    result.end = last
+    return result
+
+
+def _enum_at(folded: str, pos: int) -> bool:
+    return any(
+        folded.startswith(w, pos) and not folded[pos + len(w) : pos + len(w) + 1].isalnum()
+        for w in ENUM_NOUNS
+    )
+
+
+def _glued_name(word: str) -> bool:
+    # OCR glues words (`vàTruyền`, `Giám đốcSở`): a capital inside a word belongs to a name.
+    return any(c.isupper() for c in word[1:])
+
+
+def _more_bodies_ahead(text: str, folded: str, pos: int, stop: int) -> bool:
+    """A verb inside a name (`các doanh nghiệp cung cấp dịch vụ, các tổ chức ...`) is followed by
+    another body of the same list before any directive verb."""
+    window_end = min(stop, pos + 160)
+    for m in re.finditer(r"[,;]\s*", folded[pos:window_end]):
+        at = pos + m.end()
+        if PREDICATE.match(folded, pos) and PREDICATE.match(folded, pos).start() < at:  # type: ignore[union-attr]
+            return False
+        between = folded[pos : pos + m.start()]
+        if PREDICATE.search(between):
+            return False
+        if head_at(text, at, folded) is not None:
+            return True
+    return False
+
+
+def _is_verb(text: str, tok: Token) -> bool:
+    """POS-tag a short window from the word: the tagger wants context, and a window keeps it cheap."""
+    window = text[tok.start : min(len(text), tok.start + 48)].split("\n")[0]
+    return _first_tag(window) == "V"
+
+
+@lru_cache(maxsize=4096)
+def _first_tag(window: str) -> str:
+    tags = tagged(window)
+    return tags[0].tag if tags else ""
+
+
+def name_end(text: str, start: int, stop: int | None = None) -> int:
+    """End of an organisation name starting at `start` (`Viettel Gia Lai` in
+    `Viettel Gia Lai về việc ...`): capitalised words, connectors between them and the
+    administrative nouns names carry (`Ủy ban nhân dân tỉnh`, `UBND Thành phố`)."""
+    stop = len(text) if stop is None else stop
+    folded = fold(text)
+    tokens = words(text, start, min(stop, start + 200))
+    last = start
+    for i, tok in enumerate(tokens):
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        f = folded[tok.start : tok.end]
+        if tok.capitalised or tok.text[:1].isdigit() or _glued_name(tok.text):
+            last = tok.end
+        elif f in ("va", "-", "–", "&") and nxt is not None and nxt.capitalised and last > start:
+            continue
+        elif last > start and all(s in _NAME_LOWER for s in f.split()):
+            last = tok.end
+        elif tok.text == "(" and last > start:
+            close_at = text.find(")", tok.end, min(stop, tok.end + 30))
+            inner = text[tok.end : close_at] if close_at > 0 else ""
+            if not (inner.strip()[:1].isupper() and len(inner.split()) <= 3):
+                break
+            last = close_at + 1
+            break
+        else:
+            break
+    return last
+
+
+# Syllables of the administrative nouns a name carries in lower case.
+_NAME_LOWER = frozenset(
+    ("ban", "nhan", "dan", "tinh", "thanh", "pho", "huyen", "quan", "xa", "phuong", "thi", "tran")
+)
+
+
+def strip_post(name: str) -> str:
+    """`Giám đốc Sở Thông tin và Truyền thông` → `Sở Thông tin và Truyền thông`: the body a post
+    heads (a citation's issuer is the body, not its head). `Thủ tướng Chính phủ` stays."""
+    f = fold(name)
+    m = re.match(r"(?:pho\s+)?(?:giam\s*doc|chu\s*tich|thu\s*truong|chanh\s+van\s+phong|truong\s+ban)\s*", f)
+    if m and m.end() < len(name) and head_at(name, m.end()) is not None:
+        return name[m.end() :]
+    return name

@@ -1,0 +1,136 @@
+"""Lists printed one item per line (`Kính gửi:` recipients, `Nơi nhận:` distribution).
+
+Items open with `-` (or `+`, `•`), end with `;` and the last with `.`; an item may wrap
+onto lines without a dash, may share a line with the keyword (`Kính gửi: Sở Tài chính.`),
+and lists without dashes put one item per line ending in `;`. A list ends at an item
+closed by `.`, or at a line that reads as prose rather than a name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .fuzzy import fold
+
+_DASH = re.compile(r"^\s*[-–—+•·*]\s*")
+# Openers of the body text that follows a recipient list.
+_PROSE = re.compile(
+    r"^\s*(?:thuc\s+hien|can\s+cu|theo|xet|ngay\s+\d|tiep\s+theo|de\s+|nham|tren\s+co\s+so|trong|qua|sau|"
+    r"hien\s+nay|vua\s+qua|thoi\s+gian|nhu\s+|van\s+phong\s+chinh\s+phu\s+nhan|uy\s+ban\s+nhan\s+dan\s+\w+\s+nhan|"
+    r"ubnd\s+\w+\s+nhan|[ivx]+\.|\d+\.)",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    start: int
+    end: int  # offsets of the item text in the view, punctuation trimmed
+
+
+def list_items(
+    text: str, start: int, stop: int | None = None, max_items: int = 40, period_ends: bool = True
+) -> tuple[list[Item], int]:
+    """Items of the list whose first line starts at `start`; also the offset where the list ended."""
+    stop = len(text) if stop is None else stop
+    items: list[Item] = []
+    cur: list[int] | None = None  # [start, end] of the item being read
+    cur_lines = 0
+    pos = start
+    end_of_list = start
+
+    def flush() -> None:
+        nonlocal cur
+        if cur is not None:
+            s, e = _trim(text, cur[0], cur[1])
+            if e > s:
+                items.append(Item(s, e))
+        cur = None
+
+    while pos < stop and len(items) < max_items:
+        nl = text.find("\n", pos, stop)
+        line_end = stop if nl < 0 else nl
+        line = text[pos:line_end]
+        next_pos = line_end + 1
+        if not line.strip():
+            pos = next_pos
+            continue
+        dash = _DASH.match(line)
+        body_start = pos + (dash.end() if dash else len(line) - len(line.lstrip()))
+        stripped = line.strip()
+        prev = text[cur[0] : cur[1]].rstrip() if cur is not None else ""
+        if dash:
+            flush()
+            cur, cur_lines = [body_start, line_end], 1
+        elif cur is not None and not prev.endswith((";", ".", ":")) and _continues(stripped, cur_lines):
+            cur[1] = line_end
+            cur_lines += 1
+        elif (
+            (cur is None or prev.endswith(";") or not period_ends)
+            and not _prose(stripped)
+            and (cur is None or len(stripped.split()) <= 16)
+        ):
+            flush()
+            cur, cur_lines = [body_start, line_end], 1
+        else:
+            break
+        end_of_list = line_end
+        # An item closed by `.` ends the list; text run on after it on the same line is prose.
+        closed = _closing_period(text, cur[0], cur[1]) if period_ends else None
+        if closed is not None:
+            cur[1] = closed
+            end_of_list = closed
+            flush()
+            break
+        pos = next_pos
+    flush()
+    return items, end_of_list
+
+
+def split_inline(text: str, item: Item) -> list[Item]:
+    """Several items OCR'd onto one line (`- Như trên; - Lưu: VT.`): split at `; -` and `;` + dash."""
+    out: list[Item] = []
+    s = item.start
+    for m in re.finditer(r";\s*[-–+•]\s*", text[item.start : item.end]):
+        a, b = _trim(text, s, item.start + m.start())
+        if b > a:
+            out.append(Item(a, b))
+        s = item.start + m.end()
+    a, b = _trim(text, s, item.end)
+    if b > a:
+        out.append(Item(a, b))
+    return out or [item]
+
+
+def _closing_period(text: str, start: int, end: int) -> int | None:
+    """Offset of a `.` that closes the item (end of line, or followed by prose on the same line);
+    not the dot of `TP. Hồ Chí Minh` or `Đ/c`, nor the `./.` end mark handled by the caller."""
+    for m in re.finditer(r"\.(?=\s|$)", text[start:end]):
+        at = start + m.start()
+        before = re.search(r"(\S+)\.$", text[start : at + 1])
+        word = before.group(1) if before else ""
+        if re.fullmatch(r"[A-ZĐ]{1,4}|[A-Za-zĐđ]{1,2}", word) and at + 1 < end:
+            continue  # an abbreviation (`TP.`, `Q.`) inside the item
+        return at
+    return None
+
+
+def _continues(line: str, lines_so_far: int) -> bool:
+    """A wrapped item line: short and not the opening of a sentence of the body."""
+    return lines_so_far < 4 and not _prose(line) and len(line.split()) <= 14
+
+
+def _prose(line: str) -> bool:
+    return _PROSE.match(fold(line)) is not None
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\n-–—+•·*":
+        start += 1
+    while end > start and text[end - 1] in " \t\n;,.:/":
+        end -= 1
+    return start, end
+
+
+def item_text(text: str, item: Item) -> str:
+    return " ".join(text[item.start : item.end].split())
