@@ -103,7 +103,27 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
+def needs(right: Right) -> Callable[..., Awaitable[Caller]]:
+    """A route dependency: the caller of a valid key whose role has `right` (else 401 / 403)."""
+
+    async def dependency(request: Request, creds: Credentials) -> Caller:
+        header = f"{creds.scheme} {creds.credentials}" if creds else None
+        caller = await run_in_threadpool(authenticate, request.app.state.service.db, header)
+        authorize(caller, right)
+        return caller
+
+    return dependency
+
+
 bearer = HTTPBearer(auto_error=False, description="An API key: `congvan keys create --role ROLE --name NAME`")
+
+
+Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
+Upload = Annotated[Caller, Depends(needs(Right.UPLOAD))]
+Correct = Annotated[Caller, Depends(needs(Right.CORRECT))]
+Query = Annotated[Caller, Depends(needs(Right.QUERY))]
+History = Annotated[Caller, Depends(needs(Right.HISTORY))]
+Keys = Annotated[Caller, Depends(needs(Right.KEYS))]
 
 
 def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastAPI:
@@ -141,23 +161,6 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         return _error(exc.status_code, code, str(exc.detail))
-
-    def needs(right: Right) -> Callable[..., Awaitable[Caller]]:
-        Credentials = Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]
-
-        async def dependency(creds: Credentials) -> Caller:
-            header = f"{creds.scheme} {creds.credentials}" if creds else None
-            caller = await run_in_threadpool(authenticate, service.db, header)
-            authorize(caller, right)
-            return caller
-
-        return dependency
-
-    Upload = Annotated[Caller, Depends(needs(Right.UPLOAD))]
-    Correct = Annotated[Caller, Depends(needs(Right.CORRECT))]
-    Query = Annotated[Caller, Depends(needs(Right.QUERY))]
-    History = Annotated[Caller, Depends(needs(Right.HISTORY))]
-    Keys = Annotated[Caller, Depends(needs(Right.KEYS))]
 
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, Any]:

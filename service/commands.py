@@ -1,0 +1,126 @@
+"""Service subcommands of `congvan` (registered by `service.cli`):
+
+    congvan serve [--host 127.0.0.1] [--port 8000] [--ingest-samples]
+    congvan keys create --role ROLE --name NAME      prints the new key once
+    congvan keys list
+    congvan watch DIR                                the scanner's consumption folder
+
+Each returns an exit code; failures raise `CongvanError` subclasses, which the
+CLI prints as one line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from .auth import Role, create_key, list_keys
+from .config import Settings
+from .db import Database
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "scans"
+
+
+def register(subparsers: Any) -> None:
+    serve = subparsers.add_parser("serve", help="run the HTTP API (OpenAPI at /docs)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--ingest-samples", action="store_true",
+                       help="queue the files under samples/scans/ and print a new clerk key first")
+    serve.set_defaults(func=cmd_serve)
+
+    keys = subparsers.add_parser("keys", help="API keys")
+    keys_sub = keys.add_subparsers(dest="keys_command", required=True)
+    create = keys_sub.add_parser("create", help="create a key and print it (shown only this once)")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--name", required=True)
+    create.set_defaults(func=cmd_keys_create)
+    listing = keys_sub.add_parser("list", help="list keys (names and roles, never the keys)")
+    listing.set_defaults(func=cmd_keys_list)
+
+    watch = subparsers.add_parser("watch", help="ingest every file dropped into DIR")
+    watch.add_argument("dir", type=Path)
+    watch.add_argument("--poll", type=float, default=2.0, help="seconds between looks at DIR")
+    watch.set_defaults(func=cmd_watch)
+
+
+def _database(settings: Settings) -> Database:
+    db = Database(settings.database_url)
+    db.migrate()
+    return db
+
+
+def cmd_keys_create(args: argparse.Namespace) -> int:
+    db = _database(Settings.from_env())
+    try:
+        print(create_key(db, args.role, args.name))
+    finally:
+        db.dispose()
+    return 0
+
+
+def cmd_keys_list(args: argparse.Namespace) -> int:
+    db = _database(Settings.from_env())
+    try:
+        for key in list_keys(db):
+            state = "revoked" if key["revoked"] else "active"
+            print(f"{key['name']}\t{key['role']}\t{key['created_at']}\t{state}")
+    finally:
+        db.dispose()
+    return 0
+
+
+def ingest_samples(settings: Settings, folder: Path = SAMPLES) -> int:
+    """Queue the sample scans through the same intake as uploads; they are read once the server runs."""
+    from .filestore import FileStore
+    from .intake import check_size, submit
+
+    db = _database(settings)
+    try:
+        files = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")) \
+            if folder.is_dir() else []
+        if not files:
+            print(f"no sample scans under {folder}", file=sys.stderr)
+        for path in files:
+            data = path.read_bytes()
+            check_size(data, path.name, settings.limits)
+            sub = submit(db, FileStore(settings.files_dir), data, path.name, "samples")
+            print(f"{path.name}: job {sub.job} ({'already ingested' if sub.duplicate else sub.state})")
+        stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+        key = create_key(db, Role.CLERK.value, f"clerk-{stamp}")
+        print(f"clerk API key (shown once): {key}")
+        return len(files)
+    finally:
+        db.dispose()
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from .api import create_app
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    if args.ingest_samples:
+        ingest_samples(settings)
+    print(f"serving on http://{args.host}:{args.port} (API docs at /docs)", flush=True)
+    uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def cmd_watch(args: argparse.Namespace) -> int:
+    from .watch import run_watch
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    print(f"watching {args.dir} (done/ and failed/ beside the files); Ctrl-C to stop", flush=True)
+    run_watch(args.dir, Settings.from_env(), stop, poll_seconds=args.poll)
+    return 0
