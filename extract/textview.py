@@ -73,17 +73,16 @@ class TextView:
 
     def regions(self, start: int, end: int) -> list[Region]:
         """Evidence for text[start:end]: one region per page and line it spans."""
-        groups: dict[tuple[int, float], list[PlacedWord]] = {}
+        groups: dict[int, list[PlacedWord]] = {}
         for pw in self.words_in(start, end):
-            key = (pw.page, round(pw.word.bbox[1] / 8))
-            groups.setdefault(key, []).append(pw)
+            groups.setdefault(self.line_index(pw.start), []).append(pw)
         out = []
-        for (page, _), pws in groups.items():
+        for pws in groups.values():
             confs = [p.word.confidence for p in pws if p.word.confidence is not None]
             conf = sum(confs) / len(confs) if confs else None
             out.append(
                 Region(
-                    page=page,
+                    page=pws[0].page,
                     bbox=union_bbox(p.word.bbox for p in pws),
                     text=" ".join(nfc(p.word.text) for p in pws),
                     confidence=None if conf is None else round(conf, 1),
