@@ -396,6 +396,8 @@ def name_end(text: str, start: int, stop: int | None = None) -> int:
             continue
         elif last > start and all(s in _NAME_LOWER for s in f.split()):
             last = tok.end
+        elif last > start and i > 0 and _second_syllable(tokens[i - 1], tok, f):
+            last = tok.end
         elif tok.text == "(" and last > start:
             close_at = text.find(")", tok.end, min(stop, tok.end + 30))
             inner = text[tok.end : close_at] if close_at > 0 else ""
@@ -412,6 +414,31 @@ def name_end(text: str, start: int, stop: int | None = None) -> int:
 _NAME_LOWER = frozenset(
     ("ban", "nhan", "dan", "tinh", "thanh", "pho", "huyen", "quan", "xa", "phuong", "thi", "tran")
 )
+
+
+# Function words that never finish a name's compound word (`Viettel về việc`, `Sở Xây dựng tại`).
+_STOP = frozenset(
+    fold(w)
+    for w in (
+        "về", "tại", "theo", "của", "quy", "ban", "đã", "đề", "hướng", "phê", "việc", "và", "với", "số",
+        "ngày", "trong", "đối", "trên", "cho", "để", "nêu", "kèm", "xin", "thực", "triển", "chỉ", "có", "là",
+        "được", "gửi", "tới", "đến", "từ", "nhằm", "như", "sau", "này", "đó", "các", "những", "thì", "mà",
+        "khi", "do", "bởi", "hoặc", "hay", "nhưng", "vì", "năm", "tháng", "lần", "thứ", "kỳ", "ra", "vào",
+    )
+)  # fmt: skip
+
+
+def _second_syllable(prev: Token, tok: Token, folded: str) -> bool:
+    """OCR and the segmenter sometimes split a capitalised compound (`Viễn | thông`): a single
+    lower-case syllable right after a single capitalised syllable completes it, unless it is a
+    function word."""
+    return (
+        " " not in tok.text
+        and " " not in prev.text
+        and (prev.capitalised or _glued_name(prev.text))
+        and tok.text.isalpha()
+        and folded not in _STOP
+    )
 
 
 def strip_post(name: str) -> str:

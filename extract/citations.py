@@ -1,11 +1,253 @@
-"""Rules for the citations fields (stub: filled in by its own change)."""
+"""`references`: the documents a letter cites (viện dẫn), once each, in order of first mention.
+
+A citation is a number and symbol in one of three shapes: administrative `131/GLI-KDGP`,
+legal with the year `30/2020/NĐ-CP`, Party `57-NQ/TW`. Around it: the type (`Văn bản số`,
+`Quyết định số`, `Tờ trình số` ...), the date (`ngày 01/8/2023`, `ngày 01 tháng 8 năm 2023`,
+`ngày 01.8.2023`), the issuer after `của`. The issuer may also stand before the number
+(`Báo cáo thẩm định của Sở Tư pháp số 684/BC-STP`) or be the body the citations are
+attributed to (`Xét các văn bản của Sở X: Công văn số ...`, `Xét đề nghị của Ủy ban nhân
+dân tỉnh Đồng Nai tại văn bản số 92/TTr-UBND`). A later mention by number is merged into
+the first; the letter's own number is never a reference.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
+from .bodies import name_end, strip_post
+from .dates import find_date
+from .fuzzy import fold
+from .model import Citation, Region
+from .textview import TextView
 from .views import Extraction, ZoneViews
+
+_GROUP = r"[A-ZĐ][\wĐđ&.]*[\wĐđ&]|[A-ZĐ]"
+# Administrative and legal shapes: `131/GLI-KDGP`, `30/2020/NĐ-CP`, `01/1999/QĐ.UB`.
+_ADMIN = re.compile(
+    rf"(?<![\w/.\-])(?P<n>\d{{1,5}})\s?/\s?(?:(?P<y>(?:19|20)\d\d)\s?/\s?)?"
+    rf"(?P<sym>(?:{_GROUP})(?:\s?-\s?(?:{_GROUP}))*)"
+)
+# Party shape: `57-NQ/TW`, `45-CV/TU`.
+_PARTY = re.compile(rf"(?<![\w/.\-])(?P<n>\d{{1,5}})\s?-\s?(?P<sym>(?:{_GROUP})\s?/\s?(?:{_GROUP}))")
+
+# Type names that precede `số` (folded), with the doc_type they give.
+_TYPES = {
+    "van ban": "văn bản",
+    "cong van": "công văn",
+    "quyet dinh": "quyết định",
+    "nghi dinh": "nghị định",
+    "nghi quyet": "nghị quyết",
+    "thong tu lien tich": "thông tư liên tịch",
+    "thong tu": "thông tư",
+    "chi thi": "chỉ thị",
+    "ke hoach": "kế hoạch",
+    "thong bao": "thông báo",
+    "to trinh": "tờ trình",
+    "bao cao": "báo cáo",
+    "huong dan": "hướng dẫn",
+    "cong dien": "công điện",
+    "chuong trinh": "chương trình",
+    "quy dinh": "quy định",
+    "quy che": "quy chế",
+    "de an": "đề án",
+    "ket luan": "kết luận",
+    "giay moi": "giấy mời",
+    "phuong an": "phương án",
+    "luat": "luật",
+    "phap lenh": "pháp lệnh",
+}
+_TYPE_RE = re.compile(r"\b(" + "|".join(sorted(_TYPES, key=len, reverse=True)).replace(" ", r"\s+") + r")\b")
+# Type abbreviations of Appendix III, to name the type of a `Văn bản số 92/TTr-UBND`.
+_ABBR = {
+    "NQ": "nghị quyết", "QĐ": "quyết định", "CT": "chỉ thị", "QC": "quy chế", "QyĐ": "quy định",
+    "TB": "thông báo", "HD": "hướng dẫn", "CTr": "chương trình", "KH": "kế hoạch", "PA": "phương án",
+    "ĐA": "đề án", "BC": "báo cáo", "TTr": "tờ trình", "CĐ": "công điện", "GM": "giấy mời",
+    "NĐ": "nghị định", "TT": "thông tư", "TTLT": "thông tư liên tịch", "KL": "kết luận",
+}  # fmt: skip
+
+
+@dataclass
+class _Found:
+    number: str
+    start: int
+    end: int
+    doc_type: str | None
+    date: tuple[str, int, int] | None
+    issuer: tuple[str, int, int] | None
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
-    return Extraction()
+    out = Extraction()
+    try:
+        view = views.body if views.body.text.strip() else views.whole
+        found = find_citations(view.text, context.get("own_number"))
+        _put(out, view, found)
+    except Exception:  # extract/ never raises
+        out = Extraction()
+        out.put("references", [])
+    return out
+
+
+def find_citations(text: str, own_number: str | None = None) -> list[_Found]:
+    """Every cited document once, in order of first mention, later mentions merged."""
+    own = _key(own_number) if own_number else None
+    matches = sorted(_numbers(text), key=lambda m: m[0])
+    merged: dict[str, _Found] = {}
+    for start, end, number in matches:
+        key = _key(number)
+        if key == own or _is_own_number_line(text, start):
+            continue
+        cite = _read(text, start, end, number)
+        if cite is None:
+            continue
+        first = merged.get(key)
+        if first is None:
+            merged[key] = cite
+        else:
+            first.date = first.date or cite.date
+            first.issuer = first.issuer or cite.issuer
+            first.doc_type = first.doc_type or cite.doc_type
+    return list(merged.values())
+
+
+def _numbers(text: str) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+    for pat in (_PARTY, _ADMIN):
+        for m in pat.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            number = re.sub(r"\s+", "", m.group(0)).rstrip(".")
+            sym = m.group("sym")
+            if not re.search(r"[A-ZĐ]", sym):
+                continue
+            end = m.start() + len(m.group(0).rstrip().rstrip("."))
+            out.append((m.start(), end, number))
+            taken.append((m.start(), m.end()))
+    return out
+
+
+def _key(number: str) -> str:
+    return fold(re.sub(r"\s+", "", number)).strip(".")
+
+
+def _is_own_number_line(text: str, start: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    return re.fullmatch(r"\s*s[oố]\s*:?\s*", fold(text[line_start:start])) is not None
+
+
+def _read(text: str, start: int, end: int, number: str) -> _Found | None:
+    folded = fold(text)
+    before = folded[max(0, start - 120) : start]
+    doc_type, type_at = _type_before(before, start - len(before))
+    has_so = re.search(r"\bso\s*:?\s*$", before) is not None
+    sym = number.split("/", 1)[-1]
+    if doc_type is None and not has_so and "-" not in sym and "." not in sym and number.count("/") < 2:
+        return None  # a bare `12/ABC` with nothing that says it is a document number
+    if doc_type in (None, "văn bản"):
+        doc_type = _type_of_symbol(number) or doc_type
+    date = _date_after(text, folded, end)
+    issuer = _issuer_after(text, folded, date[2] if date else end)
+    if issuer is None and type_at is not None:
+        issuer = _issuer_between(text, folded, type_at, start)
+    if issuer is None:
+        issuer = _attributed(text, folded, type_at if type_at is not None else start)
+    return _Found(number, start, end, doc_type, date, issuer)
+
+
+def _type_before(before: str, offset: int) -> tuple[str | None, int | None]:
+    """The type word of this citation: right before `số`, or before `của X số` (issuer first)."""
+    m = re.search(r"(?:" + _TYPE_RE.pattern + r")\s*(?:so\s*:?)?\s*$", before)
+    if m is None:
+        m = re.search(_TYPE_RE.pattern + r"[^;:]{0,80}?cua\s+[^;:]{2,80}?\bso\s*:?\s*$", before)
+    if m is None:
+        return None, None
+    word = re.sub(r"\s+", " ", m.group(1))
+    return _TYPES.get(word), offset + m.start(1)
+
+
+def _type_of_symbol(number: str) -> str | None:
+    parts = re.split(r"[/\-.]", number)
+    for part in parts[1:2] if number[:1].isdigit() else []:
+        if part in _ABBR:
+            return _ABBR[part]
+    for part in parts:
+        if part in _ABBR:
+            return _ABBR[part]
+    return None
+
+
+def _date_after(text: str, folded: str, end: int) -> tuple[str, int, int] | None:
+    m = re.match(r"[\s,]*(?:ban\s+hanh\s+)?(?=ng\w{1,2}y)", folded[end : end + 40])
+    if m is None:
+        return None
+    at = end + m.end()
+    found = find_date(text[: at + 40], at)
+    if found is None or found.iso is None or found.start > at + 8:
+        return None
+    return found.iso, found.start, found.end
+
+
+def _issuer_after(text: str, folded: str, pos: int) -> tuple[str, int, int] | None:
+    m = re.match(r"[\s,]*cua\s+", folded[pos : pos + 20])
+    if m is None:
+        return None
+    return _name(text, pos + m.end())
+
+
+def _issuer_between(text: str, folded: str, type_at: int, start: int) -> tuple[str, int, int] | None:
+    m = re.search(r"cua\s+", folded[type_at:start])
+    if m is None:
+        return None
+    return _name(text, type_at + m.end(), start)
+
+
+def _attributed(text: str, folded: str, pos: int) -> tuple[str, int, int] | None:
+    """`Xét các văn bản của Sở X: ...` / `đề nghị của X tại Tờ trình số`: the body the citations
+    of this clause are attributed to."""
+    clause = max(folded.rfind(";", 0, pos), folded.rfind(". ", 0, pos), 0)
+    for m in reversed(list(re.finditer(r"cua\s+", folded[clause:pos]))):
+        at = clause + m.end()
+        name = _name(text, at, pos)
+        if name is None:
+            continue
+        rest = folded[name[2] : pos]
+        if re.match(r"\s*:", rest) or re.fullmatch(r"\s*tai\s*", rest):
+            return name
+        return None
+    return None
+
+
+def _name(text: str, start: int, stop: int | None = None) -> tuple[str, int, int] | None:
+    end = name_end(text, start, stop)
+    raw = " ".join(text[start:end].split()).strip(" ,;:")
+    if not raw:
+        return None
+    name = strip_post(raw)
+    return name, start, end
+
+
+def _put(out: Extraction, view: TextView, found: list[_Found]) -> None:
+    refs: list[Citation] = []
+    for i, f in enumerate(found):
+        refs.append(
+            Citation(
+                number=f.number,
+                doc_type=f.doc_type,
+                date=f.date[0] if f.date else None,
+                issuer=f.issuer[0] if f.issuer else None,
+            )
+        )
+        _evidence(out, f"/references/{i}/number", view.regions(f.start, f.end))
+        if f.date:
+            _evidence(out, f"/references/{i}/date", view.regions(f.date[1], f.date[2]))
+        if f.issuer:
+            _evidence(out, f"/references/{i}/issuer", view.regions(f.issuer[1], f.issuer[2]))
+    out.put("references", refs)
+
+
+def _evidence(out: Extraction, key: str, regions: list[Region]) -> None:
+    if regions:
+        out.evidence[key] = regions
