@@ -10,13 +10,13 @@ from __future__ import annotations
 import os
 from importlib import metadata
 
-import extract
-
 
 def pipeline_version() -> str:
     override = os.environ.get("CONGVAN_PIPELINE_VERSION", "").strip()
     if override:
         return override[:40]
+    import extract  # here, not at import time: the web process only needs the version
+
     declared = getattr(extract, "PIPELINE_VERSION", None)
     if declared:
         return str(declared)[:40]

@@ -9,6 +9,8 @@ so a newer pipeline never undoes a clerk's fix.
 from __future__ import annotations
 
 import calendar
+import datetime
+import re
 from typing import Any
 
 from pydantic import ValidationError
@@ -39,9 +41,10 @@ def date_bounds(date: str | None) -> tuple[str | None, str | None]:
         if len(parts) == 2:
             last = calendar.monthrange(year, month)[1]
             return f"{year:04d}-{month:02d}-01", f"{year:04d}-{month:02d}-{last:02d}"
+        day = datetime.date.fromisoformat(date).isoformat()
     except (ValueError, calendar.IllegalMonthError):
         return None, None
-    return date, date
+    return day, day
 
 
 def _letter_search_text(data: dict[str, Any], doc_text: str) -> str:
@@ -133,6 +136,19 @@ def save_extraction(session: Session, letter: Letter, doc_text: str, pipeline_ve
     return row
 
 
+_ISO = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _check_dates(data: dict[str, Any]) -> None:
+    """The contract's date pattern, which the pydantic model leaves to the extractor."""
+    dates = [("date", data.get("date"))]
+    dates += [(f"tasks/{i}/deadline", t.get("deadline")) for i, t in enumerate(data.get("tasks") or [])]
+    dates += [(f"references/{i}/date", r.get("date")) for i, r in enumerate(data.get("references") or [])]
+    for where, value in dates:
+        if value is not None and not (_ISO.match(value) and date_bounds(value)[0] is not None):
+            raise InvalidCorrection(f"{where}: {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)")
+
+
 def correct_letter(session: Session, letter_id: int, patch: dict[str, Any], actor: str) -> LetterRow:
     """Apply a clerk's field changes as one new revision, one audit entry per changed field."""
     unknown = sorted(set(patch) - CORRECTABLE)
@@ -148,6 +164,7 @@ def correct_letter(session: Session, letter_id: int, patch: dict[str, Any], acto
         first = exc.errors()[0]
         where = "/".join(str(p) for p in first["loc"])
         raise InvalidCorrection(f"{where}: {first['msg']}") from exc
+    _check_dates(validated)
     changed = {k: validated[k] for k in patch if validated[k] != row.data.get(k)}
     if not changed:
         return row
