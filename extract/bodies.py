@@ -394,7 +394,9 @@ def name_end(text: str, start: int, stop: int | None = None) -> int:
             last = tok.end
         elif f in ("va", "-", "–", "&") and nxt is not None and nxt.capitalised and last > start:
             continue
-        elif last > start and all(s in _NAME_LOWER for s in f.split()) or last > start and i > 0 and _second_syllable(tokens[i - 1], tok, f):
+        elif last > start and (
+            all(s in _NAME_LOWER for s in f.split()) or (i > 0 and _second_syllable(tokens[i - 1], tok, f))
+        ):
             last = tok.end
         elif tok.text == "(" and last > start:
             close_at = text.find(")", tok.end, min(stop, tok.end + 30))
