@@ -3,7 +3,8 @@
 A source file `samples/letters/NAME.txt` holds the text of one văn bản hành chính (an official
 document of Decree 30/2020) cut into the page zones the decree fixes, each opened by a marker:
 
-    [header-left]    optional `parent: <cơ quan chủ quản>` line, the issuing body (capitals, bold),
+    [header-left]    optional `parent: <cơ quan chủ quản>` lines (one per printed line), the issuing
+                     body (capitals, bold),
                      `Số: <n>/<symbol>`, then for a công văn the `V/v ...` subject lines
     [header-right]   national motto (quốc hiệu), tagline (tiêu ngữ), `<Place>, ngày ...` date line
     [title]          for every type but công văn: type name (`QUYẾT ĐỊNH`) and subject lines;
@@ -47,7 +48,7 @@ class LetterSource:
     """One letter cut into the zones of the page; every line NFC-normalised."""
 
     name: str
-    parent_body: str | None
+    parent_lines: tuple[str, ...]  # cơ quan chủ quản, as printed line by line
     issuer_lines: tuple[str, ...]
     number_line: str
     subject_lines: tuple[str, ...]  # the V/v lines of a công văn
@@ -58,6 +59,10 @@ class LetterSource:
     footer_left: tuple[str, ...]
     signer_lines: tuple[str, ...]  # authority and post lines
     signer_name: str | None
+
+    @property
+    def parent_body(self) -> str | None:
+        return " ".join(self.parent_lines) or None
 
 
 def parse_source(text: str, name: str = "letter") -> LetterSource:
@@ -94,7 +99,7 @@ def parse_source(text: str, name: str = "letter") -> LetterSource:
         authority, signer_name = [s for s in signer if s], None
     return LetterSource(
         name=name,
-        parent_body=parent,
+        parent_lines=tuple(parent),
         issuer_lines=tuple(issuer),
         number_line=number,
         subject_lines=tuple(subject),
@@ -108,21 +113,22 @@ def parse_source(text: str, name: str = "letter") -> LetterSource:
     )
 
 
-def _split_header_left(lines: list[str], name: str) -> tuple[str | None, list[str], str, list[str]]:
+def _split_header_left(lines: list[str], name: str) -> tuple[list[str], list[str], str, list[str]]:
     lines = [t for t in lines if t]
     at = next((i for i, t in enumerate(lines) if t.startswith("Số")), None)
     if at is None:
         raise BadLetterSource(f"{name}: [header-left] has no 'Số:' line")
-    parent = None
+    parents: list[str] = []
     issuer: list[str] = []
     for t in lines[:at]:
         if t.startswith("parent:"):
-            parent = t.removeprefix("parent:").strip()
+            parents.append(t.removeprefix("parent:").strip())
         else:
             issuer.append(t)
+
     if not issuer:
         raise BadLetterSource(f"{name}: [header-left] names no issuing body above 'Số:'")
-    return parent, issuer, lines[at], lines[at + 1 :]
+    return parents, issuer, lines[at], lines[at + 1 :]
 
 
 def load_source(path: str | Path) -> LetterSource:
