@@ -50,12 +50,12 @@ def _starts_like(line: Line, phrase: str, threshold: float = 75.0) -> bool:
 
 
 def is_kinh_gui(line: Line) -> bool:
-    return _starts_like(line, "kinh gui")
+    return _starts_like(line, "kinh gui", 85.0)
 
 
 def is_noi_nhan(line: Line) -> bool:
     """`Nơi nhận:` label: starts the segment and is short (a body phrase `nơi nhận hồ sơ` is not)."""
-    if not _starts_like(line, "noi nhan", 80.0):
+    if not _starts_like(line, "noi nhan", 85.0):
         return False
     return len(line.words) <= 4 or ":" in " ".join(w.text for w in line.words[:3])
 
@@ -128,6 +128,17 @@ def is_noise(seg: Line) -> bool:
     return bool(confs) and max(confs) < NOISE_CONF
 
 
+def _without_specks(line: Line) -> Line:
+    """Drop unsure marks with no letter or digit (`_`, `|`, `~` from rules, seals, dust)."""
+    return Line(
+        tuple(
+            w
+            for w in line.words
+            if w.confidence is None or w.confidence >= SOLID_CONF or any(ch.isalnum() for ch in w.text)
+        )
+    )
+
+
 def split_at_gaps(line: Line, page_width: float) -> list[Line]:
     """Cut a line wherever two neighbouring words are further apart than a gutter."""
     words = sorted(line.words, key=lambda w: w.bbox[0])
@@ -136,12 +147,16 @@ def split_at_gaps(line: Line, page_width: float) -> list[Line]:
     height = statistics.median(_height(w) for w in words)
     limit = max(GAP_HEIGHTS * height, GAP_PAGE * page_width)
     parts: list[list[Word]] = [[words[0]]]
-    for prev, word in zip(words, words[1:], strict=False):
-        right = max(w.bbox[2] for w in parts[-1])
-        if word.bbox[0] - max(right, prev.bbox[2]) > limit:
+    right = words[0].bbox[2]
+    for word in words[1:]:
+        if word.bbox[0] - right > limit:
             parts.append([word])
-        else:
-            parts[-1].append(word)
+            right = word.bbox[2]
+            continue
+        parts[-1].append(word)
+        if solid(word) or not any(solid(w) for w in parts[-1]):
+            # Noise (`_`, a speck) between two columns must not bridge the gutter.
+            right = max(right, word.bbox[2])
     return [Line(tuple(p)) for p in parts]
 
 
@@ -275,19 +290,38 @@ def least_covered(rows: Sequence[Row], lo: float, hi: float, step: float = 4.0) 
 # --- zones ----------------------------------------------------------------------------------------
 
 
-def _two_sided(row: Row, block: TextBlock) -> bool:
-    """A header row with text both sides of the middle of the page and a gap between."""
-    solid_segs = [s for s in row.segments if any(solid(w) for w in s.words)]
-    if len(solid_segs) < 2:
-        return False
-    return solid_segs[0].bbox[2] < block.centre + 0.2 * block.width and solid_segs[-1].bbox[0] > (
-        block.centre - 0.2 * block.width
-    )
+def _solid_segments(row: Row) -> list[Line]:
+    """Segments that hold a solid word, reduced to their solid words (noise shapes nothing)."""
+    out = []
+    for seg in row.segments:
+        words = tuple(w for w in seg.words if solid(w))
+        if words:
+            out.append(Line(words))
+    return out
+
+
+def row_gap(row: Row, block: TextBlock) -> Interval | None:
+    """The gap of a two-column row: between a segment that starts left of the page middle and
+    the next one, which ends right of it (None: the row is one-sided)."""
+    segs = _solid_segments(row)
+    best: Interval | None = None
+    for a, b in zip(segs, segs[1:], strict=False):
+        if a.bbox[0] < block.centre and b.bbox[2] > block.centre and b.bbox[0] > a.bbox[2]:
+            gap = (a.bbox[2], b.bbox[0])
+            if best is None or abs(sum(gap) / 2 - block.centre) < abs(sum(best) / 2 - block.centre):
+                best = gap
+    return best
+
+
+def _crosses(row: Row, cut: float, block: TextBlock) -> bool:
+    """A row of running text: one segment reaches well into both halves around the cut."""
+    reach = 0.12 * block.width
+    return any(s.bbox[0] < cut - reach and s.bbox[2] > cut + reach for s in _solid_segments(row))
 
 
 def _centred_title(row: Row, block: TextBlock) -> bool:
     """A single centred line in the header band: `QUYẾT ĐỊNH`, `THÔNG BÁO`, a subject line."""
-    segs = [s for s in row.segments if any(solid(w) for w in s.words)]
+    segs = _solid_segments(row)
     if len(segs) != 1:
         return False
     seg = segs[0]
@@ -296,33 +330,43 @@ def _centred_title(row: Row, block: TextBlock) -> bool:
     return centred and (is_title_text(seg.text) or seg.bbox[2] - seg.bbox[0] > 0.25 * block.width)
 
 
-def header_end(rows: Sequence[Row], block: TextBlock, page_height: float) -> tuple[int, Interval | None]:
-    """Index of the first body row on page 1, and the header gutter (None: no two columns)."""
-    lo, hi = block.centre - 0.3 * block.width, block.centre + 0.3 * block.width
-    header: list[Row] = []
-    seen_two_sided = False
-    gutter: Interval | None = None
-    for i, row in enumerate(rows):
+def common_point(gaps: Sequence[Interval]) -> float:
+    """The x inside the most gaps (the middle of that run): the gutter, robust to a stamp's gap."""
+    edges = sorted({x for gap in gaps for x in gap})
+    best, best_count = (gaps[0][0] + gaps[0][1]) / 2, 0
+    for a, b in zip(edges, edges[1:], strict=False):
+        count = sum(1 for lo, hi in gaps if lo <= a and b <= hi)
+        if count > best_count:
+            best, best_count = (a + b) / 2, count
+    return best
+
+
+def header_end(rows: Sequence[Row], block: TextBlock, page_height: float) -> tuple[int, float | None]:
+    """Index of the first body row on page 1, and the x of the header gutter (None: no two columns).
+
+    The gutter is where the two-column rows (`ỦY BAN NHÂN DÂN | CỘNG HÒA ...`) part; a long
+    `V/v` line may reach past it, so the body starts only at a row of running text that spans
+    well across it, a centred title, or `Kính gửi`."""
+    gaps: list[Interval] = []
+    for seen, (i, row) in enumerate(enumerate(rows)):
+        cut = common_point(gaps) if gaps else block.centre
         if row.top > HEADER_MAX * page_height:
-            return i, gutter
-        first = row.segments[0]
-        if is_kinh_gui(first) or any(is_kinh_gui(s) for s in row.segments):
-            return i, gutter
-        if seen_two_sided and _centred_title(row, block):
-            return i, gutter
-        if seen_two_sided and is_title_text(row.text):
-            return i, gutter
-        free = free_band([*header, row], lo, hi)
-        best = widest(free)
-        crosses = best is None or best[1] - best[0] < MIN_GUTTER * block.width
-        if crosses:
-            if seen_two_sided and sum(solid(w) for w in row.words) >= 2:
-                return i, gutter
-            continue  # noise above the header (a handwritten mark, a stamp): not a layout signal
-        header.append(row)
-        gutter = best
-        seen_two_sided = seen_two_sided or _two_sided(row, block)
-    return len(rows), gutter
+            return i, cut if gaps else None
+        if any(is_kinh_gui(s) for s in row.segments):
+            return i, cut if gaps else None
+        if gaps and (_centred_title(row, block) or is_title_text(row.text)):
+            return i, cut
+        gap = row_gap(row, block)
+        if gap is not None:
+            gaps.append(gap)
+        elif _crosses(row, cut, block) and sum(solid(w) for w in row.words) >= 3:
+            if gaps:
+                return i, cut
+            # Running text before any two-column row: no header on this page, unless it is
+            # noise above the header (a stamp or handwriting read as words).
+            if seen >= 2:
+                return i, None
+    return len(rows), common_point(gaps) if gaps else None
 
 
 def footer_start(rows: Sequence[Row], first: int, block: TextBlock) -> int | None:
@@ -359,19 +403,50 @@ def _right_only(row: Row, block: TextBlock) -> bool:
     return bool(solid_segs) and all(s.bbox[0] > block.centre - 0.05 * block.width for s in solid_segs)
 
 
-def _split_rows(rows: Sequence[Row], cut: float) -> tuple[list[Line], list[Line]]:
-    """Words of rows into left/right of x = cut; one line per row and side, left to right."""
+def _split_rows(rows: Sequence[Row], cut: float, block: TextBlock) -> tuple[list[Line], list[Line]]:
+    """Rows into left/right column lines at x = cut, one line per row and side.
+
+    A segment goes to the side it starts on (a long `V/v` line that runs past the gutter stays
+    left); a segment that starts left but ends far right is two columns merged by the OCR and is
+    cut at its widest word gap near the gutter."""
     left: list[Line] = []
     right: list[Line] = []
     for row in rows:
-        words = sorted(row.words, key=lambda w: w.bbox[0])
-        lw = tuple(w for w in words if (w.bbox[0] + w.bbox[2]) / 2 < cut)
-        rw = tuple(w for w in words if (w.bbox[0] + w.bbox[2]) / 2 >= cut)
+        lw: list[Word] = []
+        rw: list[Word] = []
+        for seg in row.segments:
+            if seg.bbox[0] >= cut:
+                rw += seg.words
+            elif seg.bbox[2] <= cut + 0.12 * block.width:
+                lw += seg.words
+            else:
+                a, b = _cut_merged(seg, cut, block)
+                lw += a
+                rw += b
         if lw:
-            left.append(Line(lw))
+            left.append(Line(tuple(sorted(lw, key=lambda w: w.bbox[0]))))
         if rw:
-            right.append(Line(rw))
+            right.append(Line(tuple(sorted(rw, key=lambda w: w.bbox[0]))))
     return left, right
+
+
+def _cut_merged(seg: Line, cut: float, block: TextBlock) -> tuple[list[Word], list[Word]]:
+    words = sorted(seg.words, key=lambda w: w.bbox[0])
+    best_i, best_gap = None, 0.0
+    last_solid = 0  # measure gaps between real words: a `_` between columns is not text
+    for i in range(1, len(words)):
+        if not solid(words[i]):
+            continue
+        left_edge = words[last_solid].bbox[2]
+        gap = words[i].bbox[0] - left_edge
+        middle = (words[i].bbox[0] + left_edge) / 2
+        if abs(middle - cut) < 0.1 * block.width and gap > best_gap:
+            best_i, best_gap = i, gap
+        last_solid = i
+    height = statistics.median(_height(w) for w in words)
+    if best_i is None or best_gap < 0.8 * height:
+        return words, []  # running text, not two columns
+    return words[:best_i], words[best_i:]
 
 
 def _is_page_number(row: Row, page_height: float) -> bool:
@@ -388,6 +463,7 @@ def zone_page(
     footer: bool,
 ) -> tuple[Zone, ...]:
     """Zones of one page from its lines (any grouping: lines are re-cut at gaps and re-rowed)."""
+    lines = [clean for line in lines if (clean := _without_specks(line)).words]
     segments = [seg for line in lines for seg in split_at_gaps(line, width) if not is_noise(seg)]
     rows = rows_of(segments)
     if not rows:
@@ -397,8 +473,7 @@ def zone_page(
     first_body = 0
     if header:
         first_body, gutter = header_end(rows, block, height)
-        cut = (gutter[0] + gutter[1]) / 2 if gutter else block.centre
-        left, right = _split_rows(rows[:first_body], cut)
+        left, right = _split_rows(rows[:first_body], gutter or block.centre, block)
         zones += [Zone(PageZone.HEADER_LEFT, tuple(left)), Zone(PageZone.HEADER_RIGHT, tuple(right))]
     elif _is_page_number(rows[0], height):
         rows = rows[1:]  # `2`, `- 2 -` at the top of a continuation page
@@ -409,8 +484,10 @@ def zone_page(
             end = start
             frows = rows[start:]
             lo, hi = block.centre - 0.3 * block.width, block.centre + 0.35 * block.width
-            gap = widest(free_band(frows, lo, hi)) or least_covered(frows, lo, hi)
-            left, right = _split_rows(frows, (gap[0] + gap[1]) / 2)
+            gap = widest(free_band(frows, lo, hi))
+            if gap is None or gap[1] - gap[0] < MIN_GUTTER * block.width:
+                gap = least_covered(frows, lo, hi)  # a seal or signature smudges the gutter
+            left, right = _split_rows(frows, (gap[0] + gap[1]) / 2, block)
             zones += [Zone(PageZone.FOOTER_LEFT, tuple(left)), Zone(PageZone.FOOTER_RIGHT, tuple(right))]
     body = tuple(seg for row in rows[first_body:end] for seg in row.segments)
     zones.insert(2 if header else 0, Zone(PageZone.BODY, body))
