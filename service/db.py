@@ -79,7 +79,7 @@ class Database:
         try:
             with self.engine.begin() as conn:
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+                command.upgrade(cfg, "heads")  # features add revisions on branches of their own
         except OperationalError as exc:
             raise DatabaseUnavailable(f"cannot open the database: {exc.orig}") from exc
 
