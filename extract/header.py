@@ -1,11 +1,460 @@
-"""Rules for the header fields (stub: filled in by its own change)."""
+"""Header fields: number, symbol, doc_type, parent_body, issuer, place, date, subject, urgency.
+
+Each field is read in the zone Decree 30/2020 puts it in (issuer, `Số:` and `V/v` top
+left; place and date top right; type title and its subject at the top of the body) and,
+when the zone split failed (a damaged scan, plain text), from the head of the `whole`
+view, where the two header columns may be merged on one line.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+from .casing import normal_case
+from .fuzzy import fold
+from .headlines import (
+    Span,
+    body_start,
+    capital_text,
+    is_capital_line,
+    is_separator,
+    lines_of,
+    strip_motto,
+)
+from .model import Region
+from .places import repair_place
+from .symbols import CONG_VAN, parse_number, type_of_symbol, type_of_title
+from .textview import TextView
+from .units import split_units
 from .views import Extraction, ZoneViews
+
+log = logging.getLogger(__name__)
+
+HEAD_LINES = 45  # the header never runs further down the page than this many lines
+MAX_SUBJECT_LINES = 6
+
+
+@dataclass(frozen=True)
+class Found:
+    """A value and the character spans of the view it was read from."""
+
+    value: Any
+    view: TextView
+    spans: tuple[tuple[int, int], ...]
+
+    def regions(self) -> list[Region]:
+        return [r for s, e in self.spans if e > s for r in self.view.regions(s, e)]
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
-    return Extraction()
+    out = Extraction()
+    head = _head(views.whole)
+    number = _guard(lambda: _first(_number, [views.header_left], head))
+    symbol_value = number.value[1] if number else None
+    if number:
+        out.put("number", number.value[0], number.regions() if number.value[0] else None)
+        out.put("symbol", symbol_value, number.regions())
+    else:
+        out.put("number", None)
+        out.put("symbol", None)
+
+    bodies = _guard(lambda: _issuer_block(views, head, number))
+    parent, issuer = bodies if bodies else (None, None)
+    if issuer is not None:
+        short = issuer
+        issuer = _guard(lambda: _complete_issuer(short, views, head)) or issuer
+    title = _guard(lambda: _title(views, head))
+    out.put("parent_body", parent.value if parent else None, parent.regions() if parent else None)
+    out.put("issuer", issuer.value if issuer else None, issuer.regions() if issuer else None)
+
+    dated = _guard(lambda: _first(_place_date, [views.header_right, views.header_left], head))
+    place = dated.value[0] if dated else None
+    date = dated.value[1] if dated else None
+    out.put("place", place, dated.regions() if dated and place else None)
+    out.put("date", date, dated.regions() if dated and date else None)
+
+    if title is not None:
+        subject = _guard(lambda: _title_subject(title, issuer))
+        out.put("doc_type", title.value[0], title.regions())
+    else:
+        subject = _guard(lambda: _first(_vv_subject, [views.header_left], head))
+        doc_type = type_of_symbol(symbol_value) or (CONG_VAN if subject else None)
+        out.put("doc_type", doc_type, number.regions() if number and doc_type else None)
+    out.put("subject", subject.value if subject else None, subject.regions() if subject else None)
+
+    urgency = _guard(lambda: _first(_urgency, [views.header_left, views.header_right, views.body], head))
+    out.put("urgency", urgency.value if urgency else None, urgency.regions() if urgency else None)
+    return out
+
+
+def _guard(rule: Callable[[], Any]) -> Any:
+    # `extract/` must never raise on any text: a bug in one field must not lose the others.
+    try:
+        return rule()
+    except Exception:  # noqa: BLE001
+        log.exception("header rule failed")
+        return None
+
+
+# --- views and lines --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Head:
+    """The first lines of `whole`: where the header lies when the zone split failed."""
+
+    view: TextView
+    lines: list[Span]
+
+
+def _head(whole: TextView) -> Head:
+    lines = lines_of(whole)[:HEAD_LINES]
+    for i, line in enumerate(lines):
+        if body_start(line.text) in ("kinh gui", "can cu") or len(line.text) > 220:
+            lines = lines[:i]
+            break
+    return Head(whole, lines)
+
+
+def _first(
+    rule: Callable[..., Found | None], views: Sequence[TextView], head: Head
+) -> Found | None:
+    """The rule on each zone view that holds text, then on the head of `whole`."""
+    for view in views:
+        if view.text.strip():
+            found = rule(view, lines_of(view))
+            if found is not None:
+                return found
+    return rule(head.view, head.lines)
+
+
+# --- number and symbol ------------------------------------------------------------------
+
+_SO = re.compile(r"(?<![^\s|:;,.(])([S5$])(\w?)[ \t]*([:;]?)")
+
+
+def _number(view: TextView, lines: list[Span]) -> Found | None:
+    """`Số: 33/QĐ-UBND`, OCR-tolerant (`Sổ:`, `So:`, `S6:`, `Số :`), number possibly blank."""
+    text = view.text
+    for line in lines:
+        for m in _SO.finditer(text, line.start, line.end):
+            second = fold(m.group(2))
+            at_line_start = not text[line.start : m.start()].strip(" \t|")
+            if not (m.group(3) or (at_line_start and second == "o")):
+                continue  # `số 131/GLI-KDGP` in a sentence is a citation, not the header
+            if second not in ("", "o", "6", "0", "e"):
+                continue
+            rest_start = m.end()
+            rest = text[rest_start:]
+            blank = len(rest) - len(rest.lstrip(" \t|"))
+            if rest[blank : blank + 1] == "\n":  # `Số:` alone, number on the next line
+                rest_start += blank + 1
+                rest = text[rest_start:]
+            parsed = parse_number(rest.split("\n", 1)[0])
+            if parsed is None or parsed.symbol is None:
+                continue
+            return Found((parsed.number, parsed.symbol), view, ((m.start(), rest_start + parsed.length),))
+    return None
+
+
+# --- issuer and parent body -------------------------------------------------------------
+
+
+def _issuer_block(views: ZoneViews, head: Head, number: Found | None) -> tuple[Found | None, Found | None]:
+    for view in (views.header_left,):
+        if view.text.strip():
+            found = _bodies(view, lines_of(view), number)
+            if found[1] is not None:
+                return found
+    return _bodies(head.view, head.lines, number)
+
+
+def _bodies(view: TextView, lines: list[Span], number: Found | None) -> tuple[Found | None, Found | None]:
+    """Capital lines above `Số:`; the last body named there issues, the one above is its parent."""
+    stop = len(lines)
+    if number is not None and number.view is view:
+        stop = next((i for i, ln in enumerate(lines) if ln.start <= number.spans[0][0] < ln.end + 1), stop)
+    else:
+        stop = next((i for i, ln in enumerate(lines) if _ends_issuer_block(ln.text)), stop)
+    candidates: list[Span] = []
+    for line in lines[:stop]:
+        kept = strip_motto(line)
+        if kept is None or is_separator(kept.text) or _urgency_of(kept.text):
+            continue
+        cleaned = capital_text(kept)
+        if cleaned is not None and is_capital_line(cleaned.text):
+            candidates.append(cleaned)
+    units = split_units([c.text for c in candidates])
+    if not units:
+        return None, None
+    picked = [[candidates[i] for i in unit] for unit in units]
+    issuer = _joined(view, picked[-1], normal_case)
+    parent = _joined(view, picked[-2], str) if len(picked) >= 2 else None  # as printed
+    return parent, issuer
+
+
+def _joined(view: TextView, spans: list[Span], shape: Callable[[str], str]) -> Found:
+    return Found(shape(" ".join(s.text for s in spans)), view, tuple((s.start, s.end) for s in spans))
+
+
+def _ends_issuer_block(text: str) -> bool:
+    return bool(_VV.match(text) or _DATE.search(text) or type_of_title(text) or body_start(text))
+
+
+def _complete_issuer(issuer: Found, views: ZoneViews, head: Head) -> Found | None:
+    """`ỦY BAN NHÂN DÂN` alone in the header: a decision repeats its full authority under the title."""
+    name = fold(str(issuer.value))
+    if len(name.split()) > 4:
+        return None
+    sources = [(views.body, lines_of(views.body)[:15])] if views.body.text.strip() else []
+    sources.append((head.view, head.lines))
+    for view, lines in sources:
+        for line in lines:
+            if body_start(line.text) in ("kinh gui", "can cu"):
+                break
+            text = " ".join(line.text.split())
+            folded = fold(text)
+            if (view is not issuer.view or line.start > issuer.spans[-1][1]) and is_capital_line(text) \
+                    and folded.startswith(name + " ") and _opens_place(folded[len(name):]):
+                return Found(normal_case(text), view, ((line.start, line.end),))
+    return None
+
+
+def _opens_place(folded_rest: str) -> bool:
+    return folded_rest.split()[:1] in (["tinh"], ["thanh"], ["huyen"], ["quan"], ["xa"], ["phuong"], ["thi"])
+
+
+# --- place and date ---------------------------------------------------------------------
+
+_NGAY, _THANG, _NAM = r"ng\w{1,2}y", r"th\w{1,2}ng", r"n\w{1,2}m"
+_DATE = re.compile(
+    rf"(?P<ngay>{_NGAY})[ \t]*(?P<d>[^\s]{{0,4}}?)[ \t]+{_THANG}[ \t]*(?P<m>[^\s]{{0,4}}?)[ \t]+{_NAM}"
+    rf"(?:[ \t]*(?P<y>\d{{4}}))?",
+    re.IGNORECASE,
+)
+_PLACE_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][^\W\d_]*\.?$")
+
+
+def _place_date(view: TextView, lines: list[Span]) -> Found | None:
+    """`Gia Lai, ngày      tháng 8 năm 2023` → ('Gia Lai', '2023-08')."""
+    for i, line in enumerate(lines):
+        kept = strip_motto(line) or line
+        m = _DATE.search(view.text, kept.start, kept.end)
+        if not m:
+            continue
+        place_words, place_start = _place_before(view, lines, i, kept.start, m.start())
+        if not place_words and view.text[kept.start : m.start()].strip(" \t|,"):
+            continue  # `... họp ngày 27 tháng 12 năm 2017` in a sentence is not the date line
+        place = repair_place(" ".join(place_words)) if place_words else None
+        date = header_date(m["d"], m["m"], m["y"])
+        start = place_start if place_start is not None else m.start()
+        return Found((place, date), view, ((start, m.end()),))
+    return None
+
+
+def _place_before(
+    view: TextView, lines: list[Span], i: int, start: int, end: int
+) -> tuple[list[str], int | None]:
+    """Title-case words right before `, ngày`; the line above too when it is all place (`Mỹ` / `Tho`)."""
+    words: list[str] = []
+    first: int | None = None
+    for m in reversed(list(re.finditer(r"\S+", view.text[start:end]))):
+        word = m.group(0).strip(",|")
+        if not word:
+            continue
+        if not _PLACE_WORD.match(word) or (words and _mixed(words) and len(word) > 1 and word.isupper()):
+            break
+        words.insert(0, word)
+        first = start + m.start()
+    else:
+        if i > 0 and len(words) < 4:
+            above = lines[i - 1].text.split()
+            whole_line_place = all(_PLACE_WORD.match(w) and not w.isupper() for w in above)
+            if above and len(above) + len(words) <= 5 and whole_line_place:
+                words = above + words
+                first = lines[i - 1].start
+    return (words if len(words) <= 5 else []), first
+
+
+def _mixed(words: list[str]) -> bool:
+    return any(not w.isupper() for w in words)
+
+
+def header_date(day: str | None, month: str | None, year: str | None) -> str | None:
+    """ISO date of issue from the printed parts; an unreadable part (handwriting) counts as blank.
+
+    A blank month means no date: drafts carry a pre-printed year only (labels: null).
+    """
+    y = _digits(year)
+    mo = _digits(month)
+    if y is None or not 1900 <= y <= 2100 or mo is None or not 1 <= mo <= 12:
+        return None
+    d = _digits(day)
+    from calendar import monthrange
+
+    if d is None or not 1 <= d <= monthrange(y, mo)[1]:
+        return f"{y:04d}-{mo:02d}"
+    return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+def _digits(text: str | None) -> int | None:
+    text = (text or "").strip(".,")
+    return int(text) if text.isdigit() and text.isascii() else None
+
+
+# --- type title, subject ----------------------------------------------------------------
+
+
+def _title(views: ZoneViews, head: Head) -> Found | None:
+    """The centred type name (`QUYẾT ĐỊNH`) at the top of the body: value (doc_type, line index)."""
+    candidates: list[tuple[TextView, list[Span]]] = []
+    if views.body.text.strip():
+        candidates.append((views.body, lines_of(views.body)))
+    candidates.append((head.view, head.lines))
+    for view, lines in candidates:
+        seen = 0
+        for i, line in enumerate(lines):
+            if not line.text.strip():
+                continue
+            seen += 1
+            if (seen > 14 and view is not head.view) or body_start(line.text) in ("kinh gui", "can cu"):
+                break
+            name = type_of_title(line.text)
+            if name:
+                return Found((name, i), view, ((line.start, line.end),))
+    return None
+
+
+_FIRST_LINE_STOPS = ("kinh gui", "can cu", "article", "item")
+_SUBJECT_CONNECTOR = re.compile(r"(?:\b(?:của|và|cho|tại|với|về|trên|đến)|[,\-–])\s*$", re.IGNORECASE)
+_AUTHORITY = ("uy ban nhan dan", "hoi dong nhan dan", "ubnd", "bo truong", "chu tich", "giam doc",
+              "tong giam doc", "thu tuong", "chanh van phong", "truong ban")  # fmt: skip
+
+
+def _title_subject(title: Found, issuer: Found | None) -> Found | None:
+    """The line(s) under the type name, up to the authority line or the first body paragraph."""
+    view: TextView = title.view
+    lines = lines_of(view)
+    index: int = title.value[1]
+    centred = _is_centred(view, lines, lines[index])
+    picked: list[Span] = []
+    pending_blank = False
+    for line in lines[index + 1 : index + 1 + 3 * MAX_SUBJECT_LINES]:
+        text = line.text.strip()
+        if not text:
+            pending_blank = bool(picked)
+            continue
+        if is_separator(text):
+            if picked:
+                break
+            continue
+        opening = body_start(text)
+        if opening and (picked or opening in _FIRST_LINE_STOPS):
+            break  # a subject may itself open with `Thực hiện ...`, a body line may not follow it
+        if type_of_title(text) or _is_authority(text, issuer, picked):
+            break
+        if pending_blank and text[:1].isupper() and not is_capital_line(text):
+            break  # plain text: a blank line, then a sentence: the body has begun
+        if picked and centred and not _is_centred(view, lines, line):
+            break
+        picked.append(line)
+        if len(picked) >= MAX_SUBJECT_LINES:
+            break
+    if not picked:
+        return None
+    value = " ".join(" ".join(s.text.split()) for s in picked).strip()
+    return Found(value, view, tuple((s.start, s.end) for s in picked)) if value else None
+
+
+def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
+    if not picked or not is_capital_line(text) or _SUBJECT_CONNECTOR.search(picked[-1].text):
+        return False
+    folded = fold(text)
+    if issuer is not None and folded.startswith(fold(str(issuer.value)).split(" ")[0] + " "):
+        first_words = " ".join(fold(str(issuer.value)).split()[:2])
+        if folded.startswith(first_words):
+            return True
+    return folded.startswith(_AUTHORITY)
+
+
+def _is_centred(view: TextView, lines: list[Span], line: Span) -> bool:
+    """On a positioned page the title block is centred and the body is not (indent, full width)."""
+    boxes = [w.word.bbox for ln in lines for w in view.words_in(ln.start, ln.end)]
+    mine = [w.word.bbox for w in view.words_in(line.start, line.end)]
+    if not boxes or not mine:
+        return False
+    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+    x0, x1 = min(b[0] for b in mine), max(b[2] for b in mine)
+    width = right - left
+    if width <= 0:
+        return False
+    gap_l, gap_r = x0 - left, right - x1
+    return gap_l > 0.04 * width and abs(gap_l - gap_r) < 0.12 * width
+
+
+_VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!ÀàẢảỰựỨứƯư.,]?\s?[vV]?[.,:;]?)(?=\s|$)")
+
+
+def _vv_subject(view: TextView, lines: list[Span]) -> Found | None:
+    """`V/v <subject>` over one to four lines (OCR: `Vlv`, `V/V`, `VỰv`, `VÀ,`), without `V/v`."""
+    for i, line in enumerate(lines):
+        m = _VV.match(line.text)
+        if not m or len(m.group(1).replace(" ", "")) < 2:
+            continue
+        first = Span(line.start + m.end(), line.end, line.text[m.end() :])
+        picked = [_cut_date(view, first)]
+        for nxt in lines[i + 1 :]:
+            text = nxt.text.strip()
+            if not text:
+                continue
+            if len(picked) >= MAX_SUBJECT_LINES or _ends_vv(text):
+                break
+            picked.append(_cut_date(view, nxt))
+        parts = [" ".join(p.text.split()).strip(" :;|_—") for p in picked]
+        value = " ".join(p for p in parts if p)
+        if value:
+            return Found(value, view, tuple((p.start, p.end) for p in picked))
+    return None
+
+
+def _ends_vv(text: str) -> bool:
+    return (
+        is_capital_line(text)
+        or text.lstrip().startswith(("-", "+", "Số"))
+        or bool(body_start(text))
+        or bool(_DATE.match(text.strip()))
+        or bool(re.match(r"^[A-ZĐÀ-Ỹ][^\s,]*(?:\s[A-ZĐÀ-Ỹ][^\s,]*){0,4},\s*" + _NGAY, text.strip(), re.I))
+    )
+
+
+def _cut_date(view: TextView, line: Span) -> Span:
+    """A subject line merged with the right column's date line keeps only its own part."""
+    m = re.search(r"\s[A-ZĐÀ-Ỹ][^\s,]*(?:\s[A-ZĐÀ-Ỹ][^\s,]*){0,4},\s*" + _NGAY, line.text)
+    if not m:
+        return line
+    return Span(line.start, line.start + m.start(), line.text[: m.start()])
+
+
+# --- urgency ----------------------------------------------------------------------------
+
+_URGENCY = {"khan": "KHẨN", "thuong khan": "THƯỢNG KHẨN", "hoa toc": "HỎA TỐC"}
+
+
+def _urgency_of(text: str) -> str | None:
+    letters = " ".join(re.sub(r"[^\w\s]|\d|_", " ", fold(text)).split())
+    return _URGENCY.get(letters)
+
+
+def _urgency(view: TextView, lines: list[Span]) -> Found | None:
+    for line in lines[:16]:
+        kept = strip_motto(line)
+        if kept is None:
+            continue
+        value = _urgency_of(kept.text)
+        if value:
+            return Found(value, view, ((kept.start, kept.end),))
+    return None

@@ -1,0 +1,132 @@
+"""Normal Vietnamese case for a body name printed in capitals (Decree 30/2020, Appendix II).
+
+`ỦY BAN NHÂN DÂN TỈNH GIA LAI` → `Ủy ban nhân dân tỉnh Gia Lai`,
+`BỘ THÔNG TIN VÀ TRUYỀN THÔNG` → `Bộ Thông tin và Truyền thông`.
+
+The decree's rule: capitalise the first syllable of the words naming the kind of body
+and of each phrase naming its field (`Giáo dục và Đào tạo`, `Lao động - Thương binh và
+Xã hội`); place names are proper names, every syllable capitalised; administrative nouns
+(`tỉnh`, `thành phố`, `huyện` ...) before a place name are lower case. Administrative
+nouns come from a lexicon, in their dictionary spelling, which also repairs OCR
+diacritics (`THÀNH PHÓ` → `thành phố`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .fuzzy import fold
+from .places import province_at, repair_place
+
+# Kinds of body, longest first when one is a prefix of another.
+BODY_NOUNS: tuple[str, ...] = (
+    "ủy ban nhân dân", "hội đồng nhân dân", "ủy ban mặt trận tổ quốc", "ủy ban", "hội đồng",
+    "văn phòng", "tổng công ty", "công ty", "tập đoàn", "chi nhánh", "trung tâm", "tổng cục",
+    "chi cục", "cục", "sở", "bộ", "ban", "vụ", "viện", "học viện", "phòng", "trường", "bệnh viện",
+    "đại học", "kho bạc nhà nước", "ngân hàng", "công an", "thanh tra", "tòa án nhân dân",
+    "viện kiểm sát nhân dân", "bảo hiểm xã hội", "đài", "báo", "liên đoàn", "hiệp hội", "hội",
+    "đoàn", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "đảng ủy", "đảng bộ", "viễn thông",
+    "bưu điện", "kiểm toán nhà nước", "đơn vị", "ban quản lý",
+)  # fmt: skip
+# Administrative units: lower case, and what follows is a place name.
+PLACE_NOUNS: tuple[str, ...] = (
+    "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu",
+)  # fmt: skip
+# Place nouns that start common words inside a field name (`Lao động - Thương binh và Xã hội`).
+_NOT_PLACE = {("xa", "hoi"), ("tinh", "than"), ("quan", "ly"), ("quan", "su"), ("phuong", "an"),
+              ("phuong", "tien"), ("huyen", "thoai"), ("tinh", "hinh")}  # fmt: skip
+_CONNECTORS = {"và", "-", "–", ",", "của", "thuộc", "trực"}
+_ABBREVIATIONS = {"UBND", "HĐND", "MTTQ", "VNPT", "TW", "TP", "TP.", "CP", "TTTT", "CNTT", "KBNN"}
+
+_VOWELS = set("aeiouyăâêôơưáàảãạắằẳẵặấầẩẫậéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ")
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[^\W\d_]+?(?:ch|ng|nh|[cmnpt])?$"
+)
+
+
+def _fold_words(words: list[str]) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words)
+
+
+_BODY_KEYS = sorted(((_fold_words(n.split()), n) for n in BODY_NOUNS), key=lambda kv: -len(kv[0]))
+_PLACE_KEYS = sorted(((_fold_words(n.split()), n) for n in PLACE_NOUNS), key=lambda kv: -len(kv[0]))
+
+
+def _match(words: list[str], i: int, keys: list[tuple[tuple[str, ...], str]]) -> tuple[str, int] | None:
+    folded = _fold_words(words[i : i + 4])
+    for key, phrase in keys:
+        if folded[: len(key)] == key:
+            return phrase, len(key)
+    return None
+
+
+def is_acronym(word: str) -> bool:
+    """`UBND`, `VNPT`, `KGVX`: no vowel, or a known abbreviation."""
+    bare = word.strip(".,;:()")
+    if bare.upper() in _ABBREVIATIONS:
+        return True
+    return bool(bare) and not any(c in _VOWELS for c in bare.lower()) and any(c.isalpha() for c in bare)
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """A rough test: brand names such as `Viettel`, `MobiFone` fail it and keep their capital."""
+    low = word.lower()
+    if any(c in "fjwz" for c in low):
+        return False
+    last = low[-1:]
+    if last and last not in _VOWELS and not re.search(r"(?:ch|ng|nh|[cmnpt])$", low):
+        return False
+    return bool(_SYLLABLE.match(low))
+
+
+def _title(word: str) -> str:
+    if is_acronym(word):
+        return word.upper()
+    return word[:1].upper() + word[1:].lower()
+
+
+def normal_case(printed: str) -> str:
+    """A body name in normal case; text already in mixed case is re-cased the same way."""
+    words = [w for w in re.sub(r"\s+", " ", printed.replace("|", " ")).strip().split(" ") if w]
+    out: list[str] = []
+    mode = "start"  # start | name-start | name | place
+    i = 0
+    while i < len(words):
+        word = words[i]
+        place_noun = _match(words, i, _PLACE_KEYS)
+        if place_noun and _fold_words(words[i : i + 2]) not in _NOT_PLACE and i + place_noun[1] < len(words):
+            out.extend(place_noun[0].split())
+            i += place_noun[1]
+            mode = "place"
+            continue
+        body = _match(words, i, _BODY_KEYS) if mode in ("start", "name-start") else None
+        if body:
+            phrase = body[0].split()
+            if mode == "name-start" and out:
+                phrase[0] = _title(phrase[0])  # a body named inside another: `Văn phòng Ủy ban ...`
+            out.extend(phrase)
+            i += body[1]
+            mode = "name-start"
+            continue
+        province = province_at(words, i)
+        if province:
+            printed = " ".join(_title(w) for w in words[i : i + province[1]])
+            out.extend(repair_place(printed).split())
+            i += province[1]
+            continue
+        low = word.lower()
+        if low in _CONNECTORS:
+            out.append(low)
+            mode = "name-start" if mode == "name" else mode
+        elif is_acronym(word):
+            out.append(word.upper())
+        elif mode == "place" or not is_vietnamese_syllable(word):
+            out.append(_title(word))
+        elif mode in ("start", "name-start"):
+            out.append(_title(word))
+            mode = "name"
+        else:
+            out.append(low)
+        i += 1
+    text = " ".join(out)
+    return text[:1].upper() + text[1:] if text else text

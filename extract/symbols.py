@@ -1,0 +1,176 @@
+"""Số and ký hiệu (number and symbol) of a document, and the document types they name.
+
+Decree 30/2020 prints `Số: <n>/<symbol>`; the symbol's first group is the type
+abbreviation of Appendix III (`QĐ-UBND` is a quyết định) unless the document is a
+công văn, whose symbol starts with the issuer (`UBND-KGVX`). Legal documents add the
+year (`30/2020/NĐ-CP`), Party documents put the type before the slash (`57-NQ/TW`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from .fuzzy import fold
+
+CONG_VAN = "công văn"
+
+# Appendix III of Decree 30/2020, plus the legal types citations and headers also carry.
+TYPE_ABBREVIATIONS: dict[str, str] = {
+    "NQ": "nghị quyết",
+    "QĐ": "quyết định",
+    "CT": "chỉ thị",
+    "QC": "quy chế",
+    "QyĐ": "quy định",
+    "TC": "thông cáo",
+    "TB": "thông báo",
+    "HD": "hướng dẫn",
+    "CTr": "chương trình",
+    "KH": "kế hoạch",
+    "PA": "phương án",
+    "ĐA": "đề án",
+    "DA": "dự án",
+    "BC": "báo cáo",
+    "BB": "biên bản",
+    "TTr": "tờ trình",
+    "HĐ": "hợp đồng",
+    "CĐ": "công điện",
+    "BGN": "bản ghi nhớ",
+    "BTT": "bản thỏa thuận",
+    "GUQ": "giấy ủy quyền",
+    "GM": "giấy mời",
+    "GGT": "giấy giới thiệu",
+    "GNP": "giấy nghỉ phép",
+    "PG": "phiếu gửi",
+    "PC": "phiếu chuyển",
+    "PB": "phiếu báo",
+    "NĐ": "nghị định",
+    "TT": "thông tư",
+    "TTLT": "thông tư liên tịch",
+}
+# Mixed case is part of the abbreviation but OCR loses it (`TTR`, `QYĐ`): the upper-case
+# keys are unique, so they are a safe second lookup.
+_BY_UPPER = {k.upper(): v for k, v in TYPE_ABBREVIATIONS.items()}
+
+# Names printed as the centred title; the bare names are what `doc_type` holds.
+TYPE_NAMES: tuple[str, ...] = tuple(sorted({*TYPE_ABBREVIATIONS.values(), CONG_VAN}, key=len, reverse=True))
+_FOLDED_NAMES = {re.sub(r"\s+", "", fold(n)): n for n in TYPE_NAMES}
+
+_GROUP = r"[0-9A-Za-zÀ-ỹĐđÐ&.]+"
+SYMBOL_RE = re.compile(rf"{_GROUP}(?:[-/]{_GROUP})*")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class NumberParse:
+    number: str | None  # `33/QĐ-UBND` as printed, None when blank or unreadable (handwritten)
+    symbol: str | None  # `QĐ-UBND`
+    length: int  # characters of the input the number and symbol take
+
+
+def parse_number(text: str) -> NumberParse | None:
+    """Number and symbol at the start of `text` (what follows `Số:`), or None.
+
+    Blank numbers (`     /UBND-KGVX`) and junk numbers (a handwritten number read by
+    OCR as `lIŠ`) give number None and keep the symbol.
+    """
+    slash = text.find("/")
+    if slash < 0 or slash > 16:
+        return None
+    raw_number = text[:slash].strip(" \t.,:;'`|_")
+    rest = text[slash + 1 :]
+    lead = len(rest) - len(rest.lstrip(" \t"))
+    joined = re.sub(r"[ \t]*([-/])[ \t]*", r"\1", rest[lead:])
+    m = SYMBOL_RE.match(joined)
+    if not m:
+        return None
+    raw_symbol = m.group(0).rstrip(".")
+    consumed = slash + 1 + lead + _source_length(rest[lead:], len(raw_symbol))
+    party = re.fullmatch(rf"(\d+)-({_GROUP})", raw_number)
+    year = re.match(r"((?:19|20)\d\d)/(.+)", raw_symbol)
+    if party:
+        symbol = repair_symbol(f"{party.group(2)}/{raw_symbol}")
+        number = f"{party.group(1)}-{symbol}"
+    elif year and raw_number.isdigit():
+        symbol = repair_symbol(year.group(2))
+        number = f"{raw_number}/{year.group(1)}/{symbol}"
+    elif year and not raw_number:
+        symbol = repair_symbol(year.group(2))
+        number = None
+    else:
+        symbol = repair_symbol(raw_symbol)
+        number = f"{raw_number}/{symbol}" if raw_number.isdigit() and raw_number.isascii() else None
+    if not _looks_like_symbol(symbol):
+        return None
+    return NumberParse(number, symbol, consumed)
+
+
+def _source_length(source: str, joined_length: int) -> int:
+    """Characters of `source` that make `joined_length` characters once spaces around `-`/`/` go."""
+    seen = 0
+    for i, ch in enumerate(source):
+        if seen == joined_length:
+            return i
+        if ch not in " \t":
+            seen += 1
+    return len(source)
+
+
+def _looks_like_symbol(symbol: str) -> bool:
+    groups = re.split(r"[-/]", symbol)
+    lettered = [g for g in groups if len(_LETTER.findall(g)) >= 1]
+    # `UBND-KGVX`, `QĐ-UBND`; a lone group is accepted only when it is a plain abbreviation.
+    if len(groups) >= 2:
+        return len(lettered) >= 1 and len(_LETTER.findall(symbol)) >= 2
+    return len(_LETTER.findall(symbol)) >= 2 and symbol.upper() == symbol
+
+
+def repair_symbol(symbol: str) -> str:
+    """Undo the usual OCR confusions inside letter groups; digits of `UBND-VX1` stay."""
+    symbol = symbol.replace("Ð", "Đ").replace("ð", "đ")
+    out = []
+    for group in re.split(r"([-/])", symbol):
+        if len(_LETTER.findall(group)) >= 2:
+            # `0`, `8`, `5` between two letters are `O`, `B`, `S` (`K0VX`, `U8ND`).
+            group = re.sub(r"(?<=[^\W\d_])0(?=[^\W\d_])", "O", group)
+            group = re.sub(r"(?<=[^\W\d_])8(?=[^\W\d_])", "B", group)
+            group = re.sub(r"(?<=[^\W\d_])5(?=[^\W\d_])", "S", group)
+            # A lone lower-case `l` in an upper-case group is a capital `I` (`VlIT` → `VIIT`).
+            if sum(c.islower() for c in group) == group.count("l"):
+                group = group.replace("l", "I")
+            if group == "QD":
+                group = "QĐ"  # OCR drops the bar; no type or issuer abbreviation is QD
+        out.append(group)
+    return "".join(out)
+
+
+def type_of_symbol(symbol: str | None) -> str | None:
+    """`QĐ-UBND` → quyết định, `NQ/TW` → nghị quyết; a non-type first group → công văn."""
+    if not symbol:
+        return None
+    first = re.split(r"[-/]", symbol)[0]
+    if first in TYPE_ABBREVIATIONS:
+        return TYPE_ABBREVIATIONS[first]
+    return _BY_UPPER.get(first.upper(), CONG_VAN)
+
+
+def type_of_title(line: str) -> str | None:
+    """The type name a title line spells (`QUYẾT ĐỊNH`, OCR `QUYÉT ĐỊNH`), else None.
+
+    The whole line must be the name: `QUYẾT ĐỊNH:` before Điều 1 and sentences that
+    merely mention a type are not titles.
+    """
+    letters = re.sub(r"[^\w\s]|\d|_", " ", line)
+    squashed = re.sub(r"\s+", "", fold(letters))
+    if not 2 <= len(squashed) <= 24 or line.rstrip().endswith(":"):
+        return None
+    if letters.strip() and letters.strip() != letters.strip().upper():
+        return None  # titles are printed in capitals
+    best, score = None, 0.0
+    for folded, name in _FOLDED_NAMES.items():
+        s = fuzz.ratio(squashed, folded)
+        if s > score:
+            best, score = name, s
+    return best if score >= 88 else None
