@@ -247,11 +247,10 @@ def service_scan(service_letter_source: Path) -> bytes:
 
 @pytest.fixture(scope="session")
 def long_scan(service_scan: bytes) -> bytes:
-    """A multi-page TIFF (the letter's page six times): OCR takes long enough to interrupt."""
+    """An image-only PDF (the letter's page six times): OCR takes long enough to interrupt."""
     from PIL import Image
 
-    page = Image.open(io.BytesIO(service_scan)).convert("1")
+    page = Image.open(io.BytesIO(service_scan)).convert("L")
     buf = io.BytesIO()
-    page.save(buf, "TIFF", save_all=True, append_images=[page.copy() for _ in range(5)],
-              compression="group4", dpi=(300, 300))
+    page.save(buf, "PDF", save_all=True, append_images=[page.copy() for _ in range(5)], resolution=300)
     return buf.getvalue()

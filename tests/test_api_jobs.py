@@ -57,7 +57,7 @@ def test_same_bytes_twice_and_concurrently_store_one_letter(server: Server, serv
 def test_killed_worker_and_crashed_service_finish_the_job_exactly_once(server: Server, long_scan: bytes,
                                                                         service_scan: bytes) -> None:
     reader = server.client("reader")
-    (entry,) = _post(server, ("six-pages.tif", long_scan))
+    (entry,) = _post(server, ("six-pages.pdf", long_scan))
     job = wait_job(reader, entry["job"], states=("running",), timeout=60)
     deadline = time.monotonic() + 60
     while job["pages_done"] < 1 and job["state"] == "running" and time.monotonic() < deadline:
