@@ -2,6 +2,7 @@
 
     python -m samples.generate OUTDIR [--degraded] [--format pdf|tiff|png|jpeg|text-pdf]
                                [--seed N] [--dpi N] [--only NAME ...] [--letters DIR]
+    python -m samples.generate samples/scans --ship     (regenerate the shipped samples)
 
 writes `NAME.<ext>` + `NAME.json` for every letter source in `samples/letters/` (or `--letters`).
 PNG and JPEG hold one page, so letters longer than one page are skipped for those formats.
@@ -39,6 +40,17 @@ MEDIA_TYPES = {
     "png": "image/png",
     "jpeg": "image/jpeg",
 }
+
+SCANS_DIR = Path(__file__).resolve().parent / "scans"
+# The small set shipped in samples/scans/ (name, format, degraded, seed): the seed letter as a degraded
+# two-page scan is the project's key test input.
+SHIPPED: tuple[tuple[str, str, bool, int], ...] = (
+    ("ubnd-gia-lai-2023-08-chuyen-doi-so", "pdf", True, 0),
+    ("ubnd-gia-lai-2023-2085", "tiff", False, 0),
+    ("vpcp-2026-3722", "png", False, 0),
+    ("ubnd-gia-lai-2023-hoa-toc-bao", "jpeg", True, 3),
+    ("stttt-gia-lai-2023-bao-cao-thu-nghiem", "text-pdf", False, 0),
+)
 
 __all__ = ["label_for", "load_label", "load_source", "main", "render_pdf", "render_scan", "write_sample"]
 
@@ -142,8 +154,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--dpi", type=int, default=None)
     ap.add_argument("--only", nargs="*", default=None, help="letter names to render (default: all)")
     ap.add_argument("--letters", type=Path, default=LETTERS_DIR, help="directory of letter sources")
+    ap.add_argument("--ship", action="store_true", help="write the shipped set (SHIPPED) into OUTDIR")
     args = ap.parse_args(argv)
     try:
+        if args.ship:
+            for name, fmt, degraded, seed in SHIPPED:
+                print(
+                    write_sample(
+                        args.letters / f"{name}.txt", args.outdir, fmt=fmt, degraded=degraded, seed=seed
+                    )
+                )
+            return 0
         sources = [p for p in corpus(args.letters) if not args.only or p.stem in args.only]
         if not sources:
             raise BadLetterSource(f"no letter sources (*.txt) found in {args.letters}")
