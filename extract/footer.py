@@ -1,11 +1,429 @@
-"""Rules for the footer fields (stub: filled in by its own change)."""
+"""`distribution` (the `Nơi nhận:` list) and `signer` (authority chain, post, name).
+
+The two footer columns sit side by side: `Nơi nhận:` on the left, the signer block on the
+right. When the zone split or the OCR ran them together (`- Như trên; KT. CHỦ TỊCH`), each
+line is cut at the first signer mark (`TM.`, `KT.`, `TL.`, `TUQ.`, `Q.`, a post in capitals,
+the signer's name) and the right part goes to the signer block. `(Đã ký)` and seal text are
+dropped. The `Lưu: VT, <unit>` line is kept without the drafter's initials, and its unit
+cross-checks the last group of the letter's symbol (a free OCR repair the decree gives).
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz import fuzz
+
+from .fuzzy import find_keyword, fold, similar
+from .model import Region, Signer
+from .textview import TextView
 from .views import Extraction, ZoneViews
+
+_PREFIX = re.compile(r"(?<![\w.])(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L)[ \t]*\.[ \t]*(?=\S|$)")
+_POST_WORDS = (
+    r"CH[UỦ]\s+T[IỊ]CH|GI[AÁ]M\s+[ĐD][OỐ]C|B[OỘ]\s+TR[UƯ][OỞ]NG|CH[AÁ]NH\s+V[AĂ]N\s+PH[OÒ]NG|CH[UỦ]\s+NHI[EỆ]M"
+    r"|TH[UỦ]\s+TR[UƯ][OỞ]NG|TH[UỦ]\s+T[UƯ][OỚ]NG|B[IÍ]\s+TH[UƯ]|[ỦU]Y\s+BAN\s+NH[AÂ]N\s+D[AÂ]N|TR[UƯ][OỞ]NG\s+\w+"
+    r"|C[UỤ]C\s+TR[UƯ][OỞ]NG|V[UỤ]\s+TR[UƯ][OỞ]NG|VI[EỆ]N\s+TR[UƯ][OỞ]NG|HI[EỆ]U\s+TR[UƯ][OỞ]NG"
+)
+# A post printed in capitals: the signer's column, never a distribution item (those are mixed case).
+_POST_CAPS = re.compile(rf"(?<![\w])(?:PH[OÓ]\s+)?(?:T[OỔ]NG\s+)?(?:{_POST_WORDS})(?![a-zà-ỹđ])")
+_SIGNED = re.compile(
+    r"\(?\s*(?:[đĐ]ã\s+k[ýy]|k[ýy]\s+b[ởo]i|k[ýy]\s+t[êe]n[^)]*|[đĐ]óng\s+d[ấa]u)\s*\)?[:.]?", re.I
+)
+# Canonical spellings the fuzzy repair snaps to (rapidfuzz, folded).
+_KNOWN_POSTS = (
+    "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "TỔNG GIÁM ĐỐC", "PHÓ TỔNG GIÁM ĐỐC",
+    "BỘ TRƯỞNG", "THỨ TRƯỞNG", "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "CHỦ NHIỆM", "PHÓ CHỦ NHIỆM",
+    "ỦY BAN NHÂN DÂN", "ỦY BAN NHÂN DÂN TỈNH", "CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "VỤ TRƯỞNG", "PHÓ VỤ TRƯỞNG",
+    "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "THỦ TRƯỞNG", "BÍ THƯ", "PHÓ BÍ THƯ",
+    "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "HIỆU TRƯỞNG", "VIỆN TRƯỞNG",
+)  # fmt: skip
+_SURNAMES = frozenset(
+    fold(s)
+    for s in (
+        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+        "Ngô", "Dương", "Lý", "Đồng", "Trương", "Đinh", "Lâm", "Mai", "Tô", "Hà", "Đào", "Cao", "Lương",
+        "Trịnh", "Đoàn", "Tạ", "Lưu", "Văn", "Quách", "Thái", "Châu", "Kiều", "Triệu", "Tăng", "Lại", "Hứa",
+        "Khổng", "Nông", "Chu", "Lục", "Kim", "Giang", "Doãn", "Âu", "Mạc", "Tôn", "Thân", "Khúc", "Vương",
+    )
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of one line of a view: text[start:end] of `view`."""
+
+    view: TextView = field(repr=False)
+    start: int
+    end: int
+
+    @property
+    def text(self) -> str:
+        return self.view.text[self.start : self.end]
+
+    @property
+    def key(self) -> tuple[int, float]:
+        words = self.view.words_in(self.start, self.end)
+        return (words[0].page, words[0].word.bbox[1]) if words else (0, 0.0)
+
+    def regions(self, start: int | None = None, end: int | None = None) -> list[Region]:
+        return self.view.regions(self.start if start is None else start, self.end if end is None else end)
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
-    return Extraction()
+    out = Extraction()
+    try:
+        _extract(views, out, context.get("symbol"), context.get("number"))
+    except Exception:  # extract/ never raises
+        out = Extraction()
+        out.put("distribution", [])
+        out.put("signer", None)
+    return out
+
+
+def _extract(views: ZoneViews, out: Extraction, symbol: str | None, number: str | None) -> None:
+    left, right = _footer_lines(views)
+    dist_lines: list[Segment] = []
+    signer_lines: list[Segment] = list(right)
+    for seg in left:
+        a, b = _split_signer(seg)
+        if a is not None:
+            dist_lines.append(a)
+        if b is not None:
+            signer_lines.append(b)
+    _, used = _distribution(dist_lines, None)
+    signer_lines += dist_lines[used:]
+    if right and len(signer_lines) > len(right):
+        signer_lines.sort(key=lambda s: s.key)
+    signer, signer_ev = _signer(signer_lines)
+    name = signer.name if signer else None
+    items, _ = _distribution(dist_lines[:used], name)
+    out.put("distribution", [t for t, _ in items])
+    for i, (_, regs) in enumerate(items):
+        if regs:
+            out.evidence[f"/distribution/{i}"] = regs
+    out.put("signer", signer)
+    out.evidence.update(signer_ev)
+    repaired = repair_symbol(symbol, [t for t, _ in items])
+    if repaired and repaired != symbol and symbol:
+        out.put("symbol", repaired)
+        if number and number.endswith(symbol):
+            out.put("number", number[: -len(symbol)] + repaired)
+
+
+# --- where the footer is -------------------------------------------------------------------
+
+
+def _lines(view: TextView, start: int = 0, end: int | None = None) -> list[Segment]:
+    stop = len(view.text) if end is None else end
+    out = []
+    pos = start
+    while pos <= stop:
+        nl = view.text.find("\n", pos, stop)
+        line_end = stop if nl < 0 else nl
+        seg = _strip(Segment(view, pos, line_end))
+        if seg is not None:
+            out.append(seg)
+        if nl < 0:
+            break
+        pos = nl + 1
+    return out
+
+
+def _strip(seg: Segment) -> Segment | None:
+    text = seg.view.text
+    s, e = seg.start, seg.end
+    while s < e and text[s] in " \t|":
+        s += 1
+    while e > s and text[e - 1] in " \t|":
+        e -= 1
+    return Segment(seg.view, s, e) if e > s else None
+
+
+def _footer_lines(views: ZoneViews) -> tuple[list[Segment], list[Segment]]:
+    """Lines of the distribution column and of the signer column.
+
+    With zones: footer-left and footer-right. Without (plain text, or a zone split that
+    left the footers empty): everything from `Nơi nhận` (or the `./.` end mark) to the end,
+    all of it as 'left' lines that the signer marks then cut."""
+    left_view, right_view = views.footer_left, views.footer_right
+    if left_view.text.strip() or right_view.text.strip():
+        left = _from_keyword(left_view) if left_view.text.strip() else []
+        right = _lines(right_view)
+        if left or right:
+            if not left:
+                left = _whole_distribution(views)
+            return left, right
+    tail, has_list = _whole_tail(views.whole)
+    return (tail, []) if has_list else ([], tail)
+
+
+def _from_keyword(view: TextView) -> list[Segment]:
+    kw = find_keyword(view.text, "Nơi nhận", threshold=80.0)
+    start = kw.end if kw else 0
+    return _after_colon(_lines(view, start))
+
+
+def _after_colon(lines: list[Segment]) -> list[Segment]:
+    if lines and lines[0].text.lstrip().startswith(":"):
+        first = lines[0]
+        s = first.start + first.text.index(":") + 1
+        stripped = _strip(Segment(first.view, s, first.end))
+        lines = ([stripped] if stripped else []) + lines[1:]
+    return lines
+
+
+def _whole_distribution(views: ZoneViews) -> list[Segment]:
+    kw = find_keyword(views.whole.text, "Nơi nhận", threshold=80.0)
+    if kw is None:
+        return []
+    return [s for s in _after_colon(_lines(views.whole, kw.end)) if _split_signer(s)[0] is not None]
+
+
+def _whole_tail(view: TextView) -> tuple[list[Segment], bool]:
+    """Lines from `Nơi nhận` to the end (True), or, for a letter without the list, the lines
+    after the `./.` end mark or from the first authority prefix of the last half (False)."""
+    text = view.text
+    kw = _last_keyword(text, "Nơi nhận")
+    if kw is not None:
+        return _after_colon(_lines(view, kw)), True
+    end_mark = text.rfind("./.")
+    if end_mark >= 0:
+        return _lines(view, end_mark + 3), False
+    first = next(iter(_PREFIX.finditer(text, len(text) // 2)), None)
+    if first is not None:
+        return _lines(view, text.rfind("\n", 0, first.start()) + 1), False
+    return [], False
+
+
+def _last_keyword(text: str, keyword: str) -> int | None:
+    pos, found = 0, None
+    while True:
+        kw = find_keyword(text, keyword, threshold=80.0, start=pos)
+        if kw is None:
+            return found
+        found, pos = kw.end, kw.end
+
+
+# --- cutting a line into its distribution and signer parts ---------------------------------
+
+
+def _split_signer(seg: Segment) -> tuple[Segment | None, Segment | None]:
+    text = seg.text
+    cut = None
+    for pat in (_PREFIX, _POST_CAPS):
+        m = pat.search(text)
+        if m and (pat is not _PREFIX or _prefix_ok(text, m)):
+            cut = m.start() if cut is None else min(cut, m.start())
+    if cut is None:
+        return seg, None
+    left = _strip(Segment(seg.view, seg.start, seg.start + cut))
+    right = _strip(Segment(seg.view, seg.start + cut, seg.end))
+    return left, right
+
+
+def _prefix_ok(text: str, m: re.Match[str]) -> bool:
+    # `KT. CHỦ TỊCH`: the prefix is followed by a word in capitals; `Q. Hoàn Kiếm` is an address.
+    after = text[m.end() : m.end() + 6]
+    if not after.strip():
+        return True  # `TM.` alone on its line, the body's name on the next
+    word = re.match(r"[^\s,;]+", after)
+    return bool(word) and word.group(0).isupper()  # type: ignore[union-attr]
+
+
+# --- distribution ------------------------------------------------------------------------------
+
+
+def _distribution(
+    lines: list[Segment], signer_name: str | None
+) -> tuple[list[tuple[str, list[Region]]], int]:
+    """Items of the list, and the index of the first line after it (the signer's column)."""
+    items: list[list[Segment]] = []
+    used = len(lines)
+    for n, seg in enumerate(lines):
+        text = seg.text
+        if (
+            signer_name
+            and signer_name in text
+            and re.search(r"(?:^|[;.])\s*$", text[: text.index(signer_name)])
+        ):
+            cut = text.index(signer_name)  # the name run onto a list line, after its `;` or `.`
+            trimmed = _strip(Segment(seg.view, seg.start, seg.start + cut))
+            if trimmed is None:
+                continue
+            seg, text = trimmed, trimmed.text
+        if _SIGNED.fullmatch(text.strip()):
+            continue
+        dash = re.match(r"\s*[-–—+•·*]\s*", text)
+        prev = " ".join(s.text for s in items[-1]).rstrip() if items else ""
+        if items and _is_luu(prev) and (prev.endswith((".", ";")) or not dash):
+            if not dash and not prev.endswith((".", ";")) and len(text.split()) <= 3 and "," in prev[-3:]:
+                items[-1].append(seg)  # a wrapped `Lưu: VT, ...` line
+                continue
+            used = n
+            break  # nothing follows the `Lưu` line but the signer's column
+        if dash or not items or prev.endswith(";"):
+            items.append([seg])
+        elif prev.endswith(".") or len(text.split()) > 14:
+            used = n
+            break
+        else:
+            items[-1].append(seg)
+    out = []
+    for k, parts in enumerate(items):
+        text = _clean_item(" ".join(p.text for p in parts))
+        last = k == len(items) - 1
+        raw_end = parts[-1].text.rstrip()
+        if last and not _is_luu(text) and not raw_end.endswith((";", ".", ")")):
+            continue  # a list cut off mid-item (page or text truncated): the fragment is no value
+        if not text:
+            continue
+        regions = [r for p in parts for r in p.regions()]
+        out.append((text, regions))
+    return out, used
+
+
+def _clean_item(text: str) -> str:
+    text = re.sub(r"^\s*[-–—+•·*]\s*", "", " ".join(text.split()))
+    text = text.rstrip(" ;,.").strip()
+    if text.endswith("./"):
+        text = text[:-2].rstrip(" ;,.")
+    if _is_luu(text):
+        return clean_luu(text)
+    if similar(text, "Như trên") >= 85:
+        return "Như trên"
+    return text
+
+
+def _is_luu(text: str) -> bool:
+    return re.match(r"\s*[-–]?\s*l[uư]u\s*[:;.]?\s*(?:vt|v[ăa]n\s+th[uư])", fold(text)) is not None or bool(
+        re.match(r"\s*[-–]?\s*l[uư]u\s*:", fold(text))
+    )
+
+
+def clean_luu(text: str) -> str:
+    """`Lưu: VT, CN, Cm.` → `Lưu: VT, CN`; `Lưu: VT, KGVX. HN` → `Lưu: VT, KGVX`; `Lưu: VT, ĐT (M).`
+    → `Lưu: VT, ĐT`: the units the file copy goes to, without the drafter's initials and count."""
+    body = re.sub(r"^\s*[-–]?\s*\S+\s*[:;.]?\s*", "", text, count=1)
+    body = re.split(r"\.\s", body + " ", maxsplit=1)[0]
+    body = re.sub(r"\([^)]*\)?", " ", body)
+    units = [u.strip(" .;:") for u in body.split(",")]
+    units = [u for u in units if u]
+    while len(units) > 1 and _initials(units[-1]):
+        units.pop()
+    return "Lưu: " + ", ".join(units) if units else "Lưu"
+
+
+def _initials(unit: str) -> bool:
+    # Drafter's initials are short and mixed case (`Cm`, `hn`, `Tr.`); units are capitals (`KGVX`).
+    letters = [c for c in unit if c.isalpha()]
+    return bool(letters) and len(letters) <= 4 and any(c.islower() for c in letters) and " " not in unit
+
+
+def repair_symbol(symbol: str | None, distribution: list[str]) -> str | None:
+    """The symbol with its last group corrected from the `Lưu: VT, <unit>` line, when OCR misread
+    one or two letters of it (and only then: a different unit is no evidence of a misread)."""
+    if not symbol or "-" not in symbol:
+        return symbol
+    luu = next((d for d in distribution if d.startswith("Lưu")), None)
+    if luu is None:
+        return symbol
+    head, last = symbol.rsplit("-", 1)
+    units = [u.strip() for u in luu.partition(":")[2].split(",") if u.strip()]
+    if last in units:
+        return symbol
+    close = [u for u in units if u != "VT" and abs(len(u) - len(last)) <= 1 and fuzz.ratio(u, last) >= 70]
+    if len(close) == 1 and re.fullmatch(r"[A-ZĐ0-9&]+", close[0]):
+        return f"{head}-{close[0]}"
+    return symbol
+
+
+# --- signer ----------------------------------------------------------------------------------
+
+
+def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]]]:
+    usable = [s for s in lines if not _noise(s.text)]
+    authority: list[Segment] = []
+    position: Segment | None = None
+    name: Segment | None = None
+    i = 0
+    # Authority lines (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`), a bare `TM.` joined to the next line.
+    while i < len(usable) and not authority:
+        if _PREFIX.match(usable[i].text.strip()):
+            break
+        i += 1
+    j = i
+    while j < len(usable):
+        text = usable[j].text.strip()
+        if _PREFIX.match(text):
+            authority.append(usable[j])
+            if re.fullmatch(r"\S+\s*\.", text) and j + 1 < len(usable) and _caps(usable[j + 1].text):
+                authority.append(usable[j + 1])
+                j += 1
+            j += 1
+            continue
+        break
+    start = j if authority else 0
+    for k in range(start, len(usable)):
+        text = usable[k].text.strip()
+        if position is None and name is None and _caps(text) and _POST_CAPS.search(text):
+            position = usable[k]
+            continue
+        if (authority or position) and _person(text):
+            name = usable[k]
+            break
+    if not authority and position is None and name is None:
+        return None, {}
+    ev: dict[str, list[Region]] = {}
+    auth_text = _snap(" ".join(" ".join(s.text.split()) for s in authority)) if authority else None
+    if authority:
+        ev["/signer/authority"] = [r for s in authority for r in s.regions()]
+    pos_text = _snap(" ".join(position.text.split())) if position else None
+    if position:
+        ev["/signer/position"] = position.regions()
+    name_text = " ".join(name.text.split()) if name else None
+    if name:
+        ev["/signer/name"] = name.regions()
+    return Signer(authority=auth_text, position=pos_text, name=name_text), ev
+
+
+def _noise(text: str) -> bool:
+    t = text.strip()
+    if not t or _SIGNED.fullmatch(t):
+        return True
+    letters = sum(c.isalpha() for c in t)
+    return letters < max(2, len(t.replace(" ", "")) * 0.6)  # seal and signature strokes read as symbols
+
+
+def _caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _person(text: str) -> bool:
+    """A full name: 2-5 capitalised words of letters (`Nguyễn Thị Thanh Lịch`), known surname first
+    or at least not all capitals (posts are printed in capitals)."""
+    parts = text.split()
+    if not 2 <= len(parts) <= 5 or not all(p.isalpha() and p[0].isupper() for p in parts):
+        return False
+    if _caps(text):
+        return fold(parts[0]) in _SURNAMES and len(parts) >= 3
+    return True
+
+
+def _snap(text: str) -> str:
+    """Snap each authority step / the post to its canonical spelling when OCR bent it slightly."""
+    pieces = re.split(r"(?<![\w.])((?:TM|KT|TL|TUQ|Q)\s*\.\s*)", text)
+    out = []
+    for piece in pieces:
+        stripped = piece.strip()
+        if not stripped or re.fullmatch(r"(?:TM|KT|TL|TUQ|Q)\s*\.", stripped):
+            out.append(re.sub(r"\s+", "", stripped) + " " if stripped else "")
+            continue
+        best = max(_KNOWN_POSTS, key=lambda k: fuzz.ratio(fold(k), fold(stripped)))
+        score = fuzz.ratio(fold(best), fold(stripped))
+        fixed = best if score >= 90 and abs(len(best) - len(stripped)) <= 1 else stripped
+        out.append(fixed + " ")
+    return " ".join("".join(out).split())
