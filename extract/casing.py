@@ -28,6 +28,8 @@ BODY_NOUNS: tuple[str, ...] = (
     "đoàn", "tỉnh ủy", "thành ủy", "huyện ủy", "quận ủy", "đảng ủy", "đảng bộ", "viễn thông",
     "bưu điện", "kiểm toán nhà nước", "đơn vị", "ban quản lý",
 )  # fmt: skip
+# Enterprises: their names are proper names (`Tập đoàn Công nghiệp - Viễn thông Quân đội`).
+ENTERPRISE_NOUNS = {"tập đoàn", "tổng công ty", "công ty", "chi nhánh", "viễn thông"}
 # Administrative units: lower case, and what follows is a place name.
 PLACE_NOUNS: tuple[str, ...] = (
     "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu",
@@ -53,9 +55,15 @@ _PLACE_KEYS = sorted(((_fold_words(n.split()), n) for n in PLACE_NOUNS), key=lam
 
 
 def _match(words: list[str], i: int, keys: list[tuple[tuple[str, ...], str]]) -> tuple[str, int] | None:
+    """The lexicon phrase at words[i]. Phrases of two or more syllables compare folded, which
+    forgives OCR's lost marks (`THÀNH PHÓ`); one syllable must match exactly, as folding
+    would make `QUÂN` (army) the district noun `quận`."""
     folded = _fold_words(words[i : i + 4])
     for key, phrase in keys:
-        if folded[: len(key)] == key:
+        if len(key) == 1:
+            if words[i].lower() == phrase:
+                return phrase, 1
+        elif folded[: len(key)] == key:
             return phrase, len(key)
     return None
 
@@ -85,11 +93,34 @@ def _title(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+def _word_starts(words: list[str]) -> set[int]:
+    """Indices of syllables that begin a word (`bưu chính | viễn thông | việt nam`).
+
+    Enterprise names are proper names and capitalise every word of the name
+    (`Tập đoàn Bưu chính Viễn thông Việt Nam`), so they need word segmentation.
+    """
+    try:
+        from underthesea import word_tokenize  # slow import: only when an enterprise is named
+    except ImportError:  # pragma: no cover - underthesea is a dependency
+        return set()
+    lowered = [w.lower() for w in words]
+    starts: set[int] = set()
+    i = 0
+    for token in word_tokenize(" ".join(lowered)):
+        syllables = token.split()
+        if lowered[i : i + len(syllables)] != syllables:
+            return set()  # the segmenter changed the text: no word boundaries, no guess
+        starts.add(i)
+        i += len(syllables)
+    return starts
+
+
 def normal_case(printed: str) -> str:
     """A body name in normal case; text already in mixed case is re-cased the same way."""
     words = [w for w in re.sub(r"\s+", " ", printed.replace("|", " ")).strip().split(" ") if w]
     out: list[str] = []
     mode = "start"  # start | name-start | name | place
+    enterprise, word_starts = False, set()
     i = 0
     while i < len(words):
         word = words[i]
@@ -107,6 +138,8 @@ def normal_case(printed: str) -> str:
             out.extend(phrase)
             i += body[1]
             mode = "name-start"
+            if body[0] in ENTERPRISE_NOUNS:
+                enterprise, word_starts = True, _word_starts(words)
             continue
         province = province_at(words, i)
         if province:
@@ -122,7 +155,7 @@ def normal_case(printed: str) -> str:
             out.append(word.upper())
         elif mode == "place" or not is_vietnamese_syllable(word):
             out.append(_title(word))
-        elif mode in ("start", "name-start"):
+        elif mode in ("start", "name-start") or (enterprise and i in word_starts):
             out.append(_title(word))
             mode = "name"
         else:

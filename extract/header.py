@@ -202,7 +202,7 @@ def _joined(view: TextView, spans: list[Span], shape: Callable[[str], str]) -> F
 
 
 def _ends_issuer_block(text: str) -> bool:
-    return bool(_VV.match(text) or _DATE.search(text) or type_of_title(text) or body_start(text))
+    return bool(_vv_at(text) or _DATE.search(text) or type_of_title(text) or body_start(text))
 
 
 def _complete_issuer(issuer: Found, views: ZoneViews, head: Head) -> Found | None:
@@ -393,17 +393,27 @@ def _is_centred(view: TextView, lines: list[Span], line: Span) -> bool:
     if width <= 0:
         return False
     gap_l, gap_r = x0 - left, right - x1
-    return gap_l > 0.04 * width and abs(gap_l - gap_r) < 0.12 * width
+    # Justified body lines touch both margins, a paragraph's first line is indented.
+    return gap_l > 0.01 * width and abs(gap_l - gap_r) < 0.03 * width
 
 
 _VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!ÀàẢảỰựỨứƯư.,]?\s?[vV]?[.,:;]?)(?=\s|$)")
 
 
+def _vv_at(text: str) -> re.Match[str] | None:
+    """`V/v`, `Vlv`, `V/V`, `VỰv`, `VÀ,` opening a line; not the word `VÀ` (`BỘ THÔNG TIN` / `VÀ ...`)."""
+    m = _VV.match(text)
+    if m is None:
+        return None
+    bare = m.group(1).replace(" ", "")
+    return m if len(bare) >= 2 and fold(bare) != "va" else None
+
+
 def _vv_subject(view: TextView, lines: list[Span]) -> Found | None:
     """`V/v <subject>` over one to four lines (OCR: `Vlv`, `V/V`, `VỰv`, `VÀ,`), without `V/v`."""
     for i, line in enumerate(lines):
-        m = _VV.match(line.text)
-        if not m or len(m.group(1).replace(" ", "")) < 2:
+        m = _vv_at(line.text)
+        if not m:
             continue
         first = Span(line.start + m.end(), line.end, line.text[m.end() :])
         picked = [_cut_date(view, first)]

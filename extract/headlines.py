@@ -129,8 +129,8 @@ def capital_text(span: Span) -> Span | None:
     tokens = list(re.finditer(r"\S+", span.text))
     while tokens and _JUNK_TOKEN.match(tokens[0].group(0)):
         tokens.pop(0)
-    while tokens and _JUNK_TOKEN.match(tokens[-1].group(0)):
-        tokens.pop()
+    while tokens and _JUNK_TOKEN.match(tokens[-1].group(0)) and tokens[-1].group(0) not in ("-", "–"):
+        tokens.pop()  # a dash at the end joins two lines of one name (`CÔNG NGHIỆP -` / `VIỄN THÔNG`)
     if not tokens:
         return None
     s, e = tokens[0].start(), tokens[-1].end()

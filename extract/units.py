@@ -34,7 +34,8 @@ def _opens_body(text: str) -> bool:
     weak = _starts_with(folded, _WEAK_KINDS)
     if weak:
         rest = text.split()[len(weak.split()) :]
-        return bool(rest) and province_at(rest, 0) is not None
+        place = province_at(rest, 0) if rest else None
+        return place is not None and place[0] != "Việt Nam"
     return _starts_with(folded, _KINDS) is not None
 
 
