@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from .db import Database
 from .errors import Forbidden, InvalidRequest, Unauthorized
 from .models import ApiKey, utcnow
+from .queries import iso
 
 
 class Role(StrEnum):
@@ -78,7 +79,7 @@ def create_key(db: Database, role: str, name: str) -> str:
 def list_keys(db: Database) -> list[dict[str, object]]:
     with db.read() as session:
         rows = session.scalars(select(ApiKey).order_by(ApiKey.id)).all()
-        return [{"name": k.name, "role": k.role, "created_at": k.created_at.isoformat(),
+        return [{"name": k.name, "role": k.role, "created_at": iso(k.created_at),
                  "revoked": k.revoked_at is not None} for k in rows]
 
 

@@ -25,6 +25,7 @@ from .config import Settings
 from .db import Database
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "scans"
+SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
 
 
 def register(subparsers: Any) -> None:
@@ -83,10 +84,12 @@ def ingest_samples(settings: Settings, folder: Path = SAMPLES) -> int:
 
     db = _database(settings)
     try:
-        files = sorted(p for p in folder.glob("*") if p.is_file() and not p.name.startswith(".")) \
-            if folder.is_dir() else []
-        if not files:
-            print(f"no sample scans under {folder}", file=sys.stderr)
+        files = _scans(folder)
+        if not files:  # rendered under the data directory, not into the source tree
+            rendered = settings.data_dir / "sample-scans"
+            if not _scans(rendered):
+                _render_samples(rendered)
+            files = _scans(rendered)
         for path in files:
             data = path.read_bytes()
             check_size(data, path.name, settings.limits)
@@ -98,6 +101,30 @@ def ingest_samples(settings: Settings, folder: Path = SAMPLES) -> int:
         return len(files)
     finally:
         db.dispose()
+
+
+def _scans(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SCAN_SUFFIXES)
+
+
+def _render_samples(folder: Path) -> None:
+    """A fresh clone has letter sources but no scans: render them once with the sample generator."""
+    try:
+        from samples.generate import render_scan
+        from samples.source import corpus
+    except ImportError:
+        print(f"no sample scans under {folder}", file=sys.stderr)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    sources = corpus()
+    print(f"rendering {len(sources)} sample letters into {folder} ...", flush=True)
+    for source in sources:
+        try:
+            (folder / f"{source.stem}.pdf").write_bytes(render_scan(source, fmt="pdf"))
+        except Exception as exc:  # one bad sample source must not stop the service from starting
+            print(f"{source.name}: not rendered ({exc})", file=sys.stderr)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

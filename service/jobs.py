@@ -14,6 +14,7 @@ that killed its worker `MAX_CRASHES` times.
 
 from __future__ import annotations
 
+import functools
 import logging
 import multiprocessing
 import queue
@@ -172,7 +173,7 @@ class JobRunner:
                 continue  # another runner took it
             self._in_flight[job_id] = attempt
             future = self._executor.submit(run_job, job_id, attempt)
-            future.add_done_callback(lambda f, j=job_id, a=attempt: self._on_done(j, a, f))
+            future.add_done_callback(functools.partial(self._on_done, job_id, attempt))
 
     def _claim(self, job_id: int) -> int | None:
         now = utcnow()

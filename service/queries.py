@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from datetime import date as Date
 from typing import Any
 
@@ -45,6 +46,13 @@ def iso_day(value: str | None, name: str) -> str | None:
         raise InvalidRequest(f"{name} must be a date YYYY-MM-DD, not {value!r}") from None
 
 
+def iso(moment: datetime | None) -> str | None:
+    """Timestamps are stored in UTC; SQLite hands them back without their zone."""
+    if moment is None:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).isoformat()
+
+
 def _like_words(column: Any, q: str) -> list[ColumnElement[bool]]:
     """Each folded word of `q` must start a word of the folded column (diacritics and case ignored)."""
     words = fold_words(q).split()
@@ -76,8 +84,8 @@ def letter_json(session: Session, row: LetterRow) -> dict[str, Any]:
         "pipeline_version": row.pipeline_version,
         "revision": row.revision,
         "job": job,
-        "created_at": row.created_at.isoformat(),
-        "updated_at": row.updated_at.isoformat(),
+        "created_at": iso(row.created_at),
+        "updated_at": iso(row.updated_at),
     }
 
 
@@ -128,7 +136,7 @@ def history(session: Session, letter_id: int) -> dict[str, Any]:
     entries = session.scalars(
         select(AuditEntry).where(AuditEntry.letter_id == letter_id).order_by(AuditEntry.id))
     return {"letter": letter_id, "revision": row.revision, "entries": [
-        {"revision": e.revision, "at": e.at.isoformat(), "actor": e.actor, "action": e.action,
+        {"revision": e.revision, "at": iso(e.at), "actor": e.actor, "action": e.action,
          "field": e.field, "old": e.old, "new": e.new} for e in entries]}
 
 
@@ -227,9 +235,8 @@ def job_json(job: Job) -> dict[str, Any]:
     return {"job": job.id, "filename": job.filename, "sha256": job.sha256, "state": job.state,
             "reason": job.reason, "pages_done": job.pages_done, "pages_total": job.pages_total,
             "attempts": job.attempts, "letter": job.letter_id,
-            "created_at": job.created_at.isoformat(),
-            "started_at": job.started_at.isoformat() if job.started_at else None,
-            "finished_at": job.finished_at.isoformat() if job.finished_at else None}
+            "created_at": iso(job.created_at),
+            "started_at": iso(job.started_at), "finished_at": iso(job.finished_at)}
 
 
 def get_job(session: Session, job_id: int) -> dict[str, Any]:
