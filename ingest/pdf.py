@@ -121,7 +121,7 @@ def check_render_size(page: pdfium.PdfPage, number: int, limits: Limits) -> None
         )
 
 
-def render_grey(page: pdfium.PdfPage, dpi: int = OCR_DPI) -> Image.Image:
+def render_grey(page: pdfium.PdfPage, dpi: float = OCR_DPI) -> Image.Image:
     try:
         bitmap = page.render(scale=dpi / 72, grayscale=True)
         image = bitmap.to_pil()
@@ -148,7 +148,7 @@ def preview_pages(data: bytes, max_px: int, limits: Limits) -> Iterator[tuple[Im
             page = doc[index]
             width, height = page.get_size()
             dpi = min(OCR_DPI, max_px * 72 / max(width, height))
-            yield render_grey(page, round(dpi) if dpi >= 1 else 1), dpi / OCR_DPI
+            yield render_grey(page, max(dpi, 1.0)), dpi / OCR_DPI
 
 
 # --- text layer -------------------------------------------------------------------------------
