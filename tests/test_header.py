@@ -1,0 +1,202 @@
+"""Header fields end to end: plain texts (the whole-text fallback) and positioned zones.
+
+`tests/data/letters/` holds the ten shared labelled letters as published (`.txt`) with
+their header labels (`.json`).
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from extract import extract_letter, extract_text
+from extract.header import extract as header_extract
+from extract.views import ZoneViews
+from ingest.model import Document, Line, Page, PageZone, Word, Zone
+
+LETTERS = Path(__file__).resolve().parent / "data" / "letters"
+NAMES = sorted(p.stem for p in LETTERS.glob("*.txt"))
+FIELDS = ("number", "symbol", "doc_type", "parent_body", "issuer", "place", "date", "subject", "urgency")
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("field", FIELDS)
+def test_shared_letters_as_plain_text(name: str, field: str) -> None:
+    label = json.loads((LETTERS / f"{name}.json").read_text())
+    letter = extract_text((LETTERS / f"{name}.txt").read_text())
+    assert getattr(letter, field) == label[field]
+
+
+def test_there_are_shared_letters() -> None:
+    assert len(NAMES) == 10
+
+
+def header(text: str) -> dict:
+    return header_extract(ZoneViews.of_text(text)).values
+
+
+CONG_VAN = """ỦY BAN NHÂN DÂN
+TỈNH GIA LAI
+{so} 25/UBND-KGVX
+{vv} triển khai các nội dung hợp tác
+về chuyển đổi số
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Gia Lai, ngày 14 tháng 8 năm 2023
+Kính gửi: Sở Tài chính.
+Nội dung.
+"""
+
+
+@pytest.mark.parametrize("so", ["Số:", "Sổ:", "So:", "Số :", "S6:", "Sô:"])
+def test_ocr_mangled_so(so: str) -> None:
+    got = header(CONG_VAN.format(so=so, vv="V/v"))
+    assert (got["number"], got["symbol"]) == ("25/UBND-KGVX", "UBND-KGVX")
+
+
+@pytest.mark.parametrize("vv", ["V/v", "Vlv", "V/V", "VỰv", "V/v:", "V.v"])
+def test_ocr_mangled_vv(vv: str) -> None:
+    got = header(CONG_VAN.format(so="Số:", vv=vv))
+    assert got["subject"] == "triển khai các nội dung hợp tác về chuyển đổi số"
+    assert got["doc_type"] == "công văn"
+
+
+def test_cong_van_fields() -> None:
+    got = header(CONG_VAN.format(so="Số:", vv="V/v"))
+    assert got["issuer"] == "Ủy ban nhân dân tỉnh Gia Lai"
+    assert (got["place"], got["date"]) == ("Gia Lai", "2023-08-14")
+    assert got["parent_body"] is None and got["urgency"] is None
+
+
+def test_citation_number_is_not_the_letter_number() -> None:
+    text = "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nKính gửi: Sở Tài chính.\nVăn bản số 131/GLI-KDGP ngày 01/8/2023."
+    got = header(text)
+    assert (got["number"], got["symbol"]) == (None, None)
+
+
+def test_blank_number_and_day() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố:            /UBND-KGVX\n"
+        "V/v chuyển đổi số\nGia Lai, ngày      tháng 8 năm 2023\n"
+    )
+    got = header(text)
+    assert (got["number"], got["symbol"], got["date"]) == (None, "UBND-KGVX", "2023-08")
+
+
+def test_blank_date() -> None:
+    got = header(
+        "ỦY BAN NHÂN DÂN\nTHÀNH PHỐ HÀ NỘI\nSố: /TB-UBND\n"
+        "Hà Nội, ngày tháng năm\nTHÔNG BÁO\nVề việc treo cờ\n"
+    )
+    assert (got["place"], got["date"], got["doc_type"]) == ("Hà Nội", None, "thông báo")
+
+
+def test_motto_merged_into_issuer_lines() -> None:
+    text = (
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH HẬU GIANG Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 25/UBND-KGVX Hậu Giang, ngày 5 tháng 1 năm 2018\n"
+        "V/v hợp tác thông tin, tuyên truyền năm 2018\n"
+        "Kính gửi: Sở Tài chính.\n"
+    )
+    got = header(text)
+    assert got["issuer"] == "Ủy ban nhân dân tỉnh Hậu Giang"
+    assert (got["number"], got["place"], got["date"]) == ("25/UBND-KGVX", "Hậu Giang", "2018-01-05")
+    assert got["subject"] == "hợp tác thông tin, tuyên truyền năm 2018"
+
+
+def test_parent_body_and_titled_type() -> None:
+    text = (
+        "UBND TỈNH NGHỆ AN\nSỞ GIÁO DỤC VÀ ĐÀO TẠO\nSố: 120/KH-SGDĐT\n"
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nNghệ An, ngày 02 tháng 3 năm 2024\n"
+        "KẾ HOẠCH\nThực hiện chuyển đổi số trong giáo dục\nnăm học 2024 - 2025\n"
+        "Căn cứ Quyết định số 131/QĐ-TTg ngày 25/01/2022 của Thủ tướng Chính phủ;\n"
+    )
+    got = header(text)
+    assert got["parent_body"] == "UBND TỈNH NGHỆ AN"
+    assert got["issuer"] == "Sở Giáo dục và Đào tạo"
+    assert got["doc_type"] == "kế hoạch"
+    assert got["subject"] == "Thực hiện chuyển đổi số trong giáo dục năm học 2024 - 2025"
+    assert got["date"] == "2024-03-02"
+
+
+@pytest.mark.parametrize(
+    ("mark", "urgency"),
+    [("HỎA TỐC", "HỎA TỐC"), ("HOẢ TỐC", "HỎA TỐC"), ("THƯỢNG KHẨN", "THƯỢNG KHẨN"), ("| KHẨN |", "KHẨN")],
+)
+def test_urgency(mark: str, urgency: str) -> None:
+    text = (
+        f"ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 9/UBND-KGVX\n{mark}\n"
+        "V/v khẩn cấp phòng chống bão\nKính gửi: Các sở.\n"
+    )
+    got = header(text)
+    assert got["urgency"] == urgency
+    assert got["issuer"] == "Ủy ban nhân dân tỉnh Gia Lai"
+
+
+def test_no_urgency_from_subject_words() -> None:
+    assert header(CONG_VAN.format(so="Số:", vv="V/v").replace("hợp tác", "khẩn cấp"))["urgency"] is None
+
+
+def test_header_never_raises_and_invents_nothing() -> None:
+    rng = random.Random(7)
+    alphabet = "ỦY BAN Số:/-QĐ V/v ngày tháng năm 2023 Kính gửi\n|.,ĐđÐ0123456789 QUYẾT ĐỊNH"
+    for _ in range(300):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 200)))
+        got = header(text)
+        assert set(got) >= {"number", "symbol", "issuer", "date", "subject"}
+    empty = header("")
+    assert all(v is None for v in empty.values())
+
+
+# --- positioned zones, as ingest gives them ----------------------------------------------
+
+
+def _line(text: str, x0: float, y: float, width: float | None = None) -> Line:
+    words, x = [], x0
+    step = (width / max(len(text), 1)) if width else 20.0
+    for token in text.split():
+        words.append(Word(token, (x, y, x + step * len(token), y + 40), 90.0))
+        x += step * (len(token) + 1)
+    return Line(tuple(words))
+
+
+def _centred(text: str, y: float, left: float = 380, right: float = 2240) -> Line:
+    width = 20.0 * len(text)
+    x0 = left + (right - left - width) / 2
+    return _line(text, x0, y)
+
+
+def test_zones_titled_subject_stops_at_the_body_paragraph() -> None:
+    body = (
+        _centred("THÔNG BÁO", 900),
+        _centred("Kết luận của Phó Thủ tướng tại cuộc họp", 960),
+        _centred("về chuyển đổi số", 1020),
+        _line("Ngày 16 tháng 8 năm 2023, tại trụ sở Chính phủ, Phó Thủ tướng", 500, 1100, 1740),
+        _line("chủ trì cuộc họp về thúc đẩy hợp tác chuyển đổi số giữa các địa phương", 380, 1160, 1860),
+    )
+    page = Page(
+        1, 2480, 3508, "ocr",
+        (
+            Zone(PageZone.HEADER_LEFT, (_line("VĂN PHÒNG CHÍNH PHỦ", 500, 200),
+                                        _line("Số: 301/TB-VPCP", 520, 260))),
+            Zone(PageZone.HEADER_RIGHT, (_line("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1230, 200),
+                                         _line("Hà Nội, ngày 18 tháng 8 năm 2023", 1330, 320))),
+            Zone(PageZone.BODY, body),
+        ),
+    )  # fmt: skip
+    letter = extract_letter(Document("0" * 64, (page,)))
+    assert letter.subject == "Kết luận của Phó Thủ tướng tại cuộc họp về chuyển đổi số"
+    assert (letter.number, letter.doc_type) == ("301/TB-VPCP", "thông báo")
+    assert letter.issuer == "Văn phòng Chính phủ"
+    assert (letter.place, letter.date) == ("Hà Nội", "2023-08-18")
+    # Evidence points at the zone lines the values were read from.
+    assert letter.evidence["/number"][0].text == "Số: 301/TB-VPCP"
+    assert letter.evidence["/date"][0].page == 1
+    assert [r.text for r in letter.evidence["/subject"]] == [
+        "Kết luận của Phó Thủ tướng tại cuộc họp",
+        "về chuyển đổi số",
+    ]

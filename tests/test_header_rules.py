@@ -1,0 +1,154 @@
+"""Unit tests of the header building blocks: number and symbol, types, casing, motto, dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from extract.casing import normal_case
+from extract.header import header_date
+from extract.headlines import Span, strip_motto
+from extract.places import repair_place
+from extract.symbols import parse_number, repair_symbol, type_of_symbol, type_of_title
+from extract.units import split_units
+
+
+@pytest.mark.parametrize(
+    ("after_so", "number", "symbol"),
+    [
+        ("33/QĐ-UBND", "33/QĐ-UBND", "QĐ-UBND"),
+        ("30/2020/NĐ-CP", "30/2020/NĐ-CP", "NĐ-CP"),
+        ("57-NQ/TW", "57-NQ/TW", "NQ/TW"),
+        ("            /UBND-KGVX", None, "UBND-KGVX"),
+        ("/QĐ-UBND Hà Nội, ngày tháng năm 2026", None, "QĐ-UBND"),
+        ("45/TTr-UBND", "45/TTr-UBND", "TTr-UBND"),
+        ("7/QyĐ-UBND", "7/QyĐ-UBND", "QyĐ-UBND"),
+        ("12/SGD&ĐT-VP", "12/SGD&ĐT-VP", "SGD&ĐT-VP"),
+        ("5/UBND-VX1", "5/UBND-VX1", "UBND-VX1"),
+        ("01/1999/QĐ.UB", "01/1999/QĐ.UB", "QĐ.UB"),
+        ("25/UBND-KGVX Hậu Giang, ngày 5 tháng 1 năm 2018", "25/UBND-KGVX", "UBND-KGVX"),
+        ("3722 / VPCP - CN", "3722/VPCP-CN", "VPCP-CN"),
+        ("2956/VTS-ĐTTM.", "2956/VTS-ĐTTM", "VTS-ĐTTM"),
+        # Handwritten numbers come out of OCR as junk: no number, the symbol stays.
+        ("lIŠ/TB-UBND", None, "TB-UBND"),
+        (".2Š/VPCP-CN", None, "VPCP-CN"),
+    ],
+)
+def test_number_shapes(after_so: str, number: str | None, symbol: str) -> None:
+    parsed = parse_number(after_so)
+    assert parsed is not None
+    assert (parsed.number, parsed.symbol) == (number, symbol)
+
+
+@pytest.mark.parametrize("after_so", ["", "ngày 5 tháng 1", "12/8", "Hà Nội", "1/2/3"])
+def test_no_symbol_no_number(after_so: str) -> None:
+    assert parse_number(after_so) is None
+
+
+@pytest.mark.parametrize(
+    ("ocr", "repaired"),
+    [("QÐ-UBND", "QĐ-UBND"), ("UBND-K0VX", "UBND-KOVX"), ("U8ND-KGVX", "UBND-KGVX"), ("QD-UBND", "QĐ-UBND"),
+     ("VPCP-Cl", "VPCP-CI"), ("UBND-VX1", "UBND-VX1"), ("TTr-UBND", "TTr-UBND"), ("VlETTEL", "VIETTEL")],
+)  # fmt: skip
+def test_symbol_repairs(ocr: str, repaired: str) -> None:
+    assert repair_symbol(ocr) == repaired
+
+
+@pytest.mark.parametrize(
+    ("symbol", "doc_type"),
+    [("QĐ-UBND", "quyết định"), ("UBND-KGVX", "công văn"), ("TTr-UBND", "tờ trình"), ("TTR-UBND", "tờ trình"),
+     ("NQ/TW", "nghị quyết"), ("CV/TU", "công văn"), ("QyĐ-UBND", "quy định"), ("CTr-UBND", "chương trình"),
+     ("GM-UBND", "giấy mời"), ("KH-SGDĐT", "kế hoạch"), ("VPCP-CN", "công văn"), (None, None)],
+)  # fmt: skip
+def test_type_of_symbol(symbol: str | None, doc_type: str | None) -> None:
+    assert type_of_symbol(symbol) == doc_type
+
+
+@pytest.mark.parametrize(
+    ("line", "doc_type"),
+    [("QUYẾT ĐỊNH", "quyết định"), ("QUYÉT ĐỊNH", "quyết định"), ("QUY ĐỊNH", "quy định"),
+     ("THÔNG BÁO", "thông báo"), ("KẾ HOẠCH", "kế hoạch"), ("TỜ TRÌNH", "tờ trình"), ("GIẤY MỜI", "giấy mời"),
+     ("CÔNG ĐIỆN", "công điện"), ("  CHỈ THỊ  ", "chỉ thị"), ("QUYẾT ĐỊNH:", None), ("Quyết định này", None),
+     ("ỦY BAN NHÂN DÂN", None), ("THÀNH PHỐ HÀ NỘI", None), ("", None)],
+)  # fmt: skip
+def test_type_of_title(line: str, doc_type: str | None) -> None:
+    assert type_of_title(line) == doc_type
+
+
+@pytest.mark.parametrize(
+    ("printed", "normal"),
+    [
+        ("ỦY BAN NHÂN DÂN TỈNH GIA LAI", "Ủy ban nhân dân tỉnh Gia Lai"),
+        ("UỶ BAN NHÂN DÂN THÀNH PHỐ HÀ NỘI", "Ủy ban nhân dân thành phố Hà Nội"),
+        ("ỦY BAN NHÂN DÂN THÀNH PHÓ HÀ NỘI", "Ủy ban nhân dân thành phố Hà Nội"),  # OCR lost a mark
+        ("VĂN PHÒNG CHÍNH PHỦ", "Văn phòng Chính phủ"),
+        ("BỘ THÔNG TIN VÀ TRUYỀN THÔNG", "Bộ Thông tin và Truyền thông"),
+        ("SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Sở Giáo dục và Đào tạo"),
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),
+        ("SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("ỦY BAN NHÂN DÂN HUYỆN CHƯ SÊ", "Ủy ban nhân dân huyện Chư Sê"),
+        ("ỦY BAN NHÂN DÂN QUẬN BA ĐÌNH", "Ủy ban nhân dân quận Ba Đình"),
+        ("VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH", "Văn phòng Ủy ban nhân dân tỉnh Hà Tĩnh"),
+        ("VIỄN THÔNG GIA LAI", "Viễn thông Gia Lai"),
+        ("TẬP ĐOÀN BƯU CHÍNH VIỄN THÔNG VIỆT NAM", "Tập đoàn Bưu chính Viễn thông Việt Nam"),
+        ("TẬP ĐOÀN CÔNG NGHIỆP - VIỄN THÔNG QUÂN ĐỘI", "Tập đoàn Công nghiệp - Viễn thông Quân đội"),
+        ("UBND TỈNH NGHỆ AN", "UBND tỉnh Nghệ An"),
+        ("SỞ Y TẾ", "Sở Y tế"),
+    ],
+)
+def test_normal_case(printed: str, normal: str) -> None:
+    assert normal_case(printed) == normal
+
+
+@pytest.mark.parametrize(
+    ("printed", "place"),
+    [("Hà Nội", "Hà Nội"), ("Hà Nôi", "Hà Nội"), ("Thanh Hoá", "Thanh Hoá"), ("Thanh Hóa", "Thanh Hóa"),
+     ("Tân An", "Tân An"), ("Mỹ Tho", "Mỹ Tho")],
+)  # fmt: skip
+def test_repair_place(printed: str, place: str) -> None:
+    assert repair_place(printed) == place
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ỦY BAN NHÂN DÂN"),
+        ("TỈNH HẬU GIANG Độc lập - Tự do - Hạnh phúc", "TỈNH HẬU GIANG"),
+        ("THÀNH PHÓ HÀ NỘI Độc lập —- Tự do —- Hạnh phúc", "THÀNH PHÓ HÀ NỘI"),
+        ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", None),
+        ("CỘNG", None),  # the motto broken over lines
+        ("TỈNH HÀ NAM", "TỈNH HÀ NAM"),
+        ("Hà Nội, ngày 28 tháng 4 năm 2026", "Hà Nội, ngày 28 tháng 4 năm 2026"),
+    ],
+)
+def test_strip_motto(line: str, kept: str | None) -> None:
+    got = strip_motto(Span(0, len(line), line))
+    assert (got.text if got else None) == kept
+
+
+@pytest.mark.parametrize(
+    ("day", "month", "year", "iso"),
+    [("14", "8", "2023", "2023-08-14"), ("", "8", "2023", "2023-08"), ("2Š", "4", "2026", "2026-04"),
+     ("31", "2", "2024", "2024-02"), ("", "", "2026", None), ("", "", None, None), ("5", "13", "2018", None),
+     ("05", "01", "2018", "2018-01-05")],
+)  # fmt: skip
+def test_header_date(day: str, month: str, year: str | None, iso: str | None) -> None:
+    assert header_date(day, month, year) == iso
+
+
+@pytest.mark.parametrize(
+    ("lines", "units"),
+    [
+        (["ỦY BAN NHÂN DÂN", "TỈNH GIA LAI"], [[0, 1]]),
+        (["UBND TỈNH NGHỆ AN", "SỞ GIÁO DỤC VÀ ĐÀO TẠO"], [[0], [1]]),
+        (["BỘ THÔNG TIN", "VÀ TRUYỀN THÔNG"], [[0, 1]]),
+        (["VĂN PHÒNG", "CHÍNH PHỦ"], [[0, 1]]),
+        (["TẬP ĐOÀN BƯU CHÍNH VIỄN THÔNG VIỆT NAM", "VIỄN THÔNG GIA LAI"], [[0], [1]]),
+        (["TẬP ĐOÀN BƯU CHÍNH", "VIỄN THÔNG VIỆT NAM"], [[0, 1]]),
+        (["TẬP ĐOÀN CÔNG NGHIỆP -", "VIỄN THÔNG QUÂN ĐỘI", "TỔNG CÔNG TY GIẢI PHÁP", "DOANH NGHIỆP VIETTEL"],
+         [[0, 1], [2, 3]]),
+        (["ỦY", "BAN NHÂN DÂN", "TỈNH TIỀN GIANG"], [[0, 1, 2]]),
+        (["UBND HUYỆN CHƯ SÊ", "PHÒNG VĂN HÓA VÀ THÔNG TIN"], [[0], [1]]),
+    ],
+)
+def test_split_units(lines: list[str], units: list[list[int]]) -> None:
+    assert split_units(lines) == units
