@@ -148,7 +148,7 @@ class SignerBlock(Flowable):
     """Signer lines centred and bold, space for the signature, the name; seal and signature on top."""
 
     SIZE = 13.5
-    GAP = 27 * mm
+    GAP = 30 * mm
 
     def __init__(self, lines: tuple[str, ...], name: str | None, seal_text: str, seed: int) -> None:
         super().__init__()
@@ -185,13 +185,13 @@ class SignerBlock(Flowable):
         _signature(c, cx + 10, name_y + self.SIZE * 1.4 + self.GAP * 0.45, self.seed)
         # The seal sits left of centre, its rim across the post line and the signature, as when a
         # clerk stamps over a third of the signature (Decree 30/2020, Art. 12).
-        r = 19 * mm
+        r = 17 * mm
         seal = seal_image(self.seal_text)
         c.saveState()
         c.setFillAlpha(0.75)
         c.drawImage(
             ImageReader(seal),
-            cx - 1.55 * r,
+            cx - 1.75 * r,
             name_y + self.SIZE + self.GAP * 0.5 - r,
             width=2 * r,
             height=2 * r,
