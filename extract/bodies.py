@@ -179,6 +179,28 @@ PREDICATE = re.compile(rf"(?:{_PREDICATES})\b")
 _BODY_PHRASES = re.compile(r"(?:co\s+lien\s+quan|lien\s+quan|truc\s+thuoc|thuoc|cung\s+cap\s+dich\s+vu)\b")
 
 
+_LIST_STOP = frozenset(
+    fold(w)
+    for w in (
+        "việc",
+        "về",
+        "tại",
+        "theo",
+        "trong",
+        "với",
+        "để",
+        "cho",
+        "nhằm",
+        "là",
+        "như",
+        "đối với",
+        "qua",
+        "từ",
+        "đến",
+    )
+)
+
+
 def head_at(text: str, pos: int, folded: str | None = None) -> int | None:
     """End offset of a body head starting at `pos` (a post, a group, an organisation type), or None."""
     f = fold(text) if folded is None else folded
@@ -316,6 +338,8 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             continue
         if not tok.text[:1].isalpha():
             break
+        if f in _LIST_STOP:
+            break  # `việc`, `về`, `tại` ... open a complement, never a name or a predicate
         m = _BODY_PHRASES.match(folded, tok.start)
         if m:
             last = m.end()

@@ -139,7 +139,7 @@ def _matcher() -> Any:
                 [
                     {"NORM": {"IN": [fold(v) for v in TRIGGER_VERBS]}},
                     {"NORM": {"IN": ["cho", "dong chi", "d/c"]}, "OP": "?"},
-                    {"TAG": {"NOT_IN": ["CH", "E"]}},
+                    {"IS_PUNCT": False},
                 ]
             ],
         )

@@ -1,11 +1,524 @@
-"""Rules for the tasks fields (stub: filled in by its own change)."""
+"""`tasks`: the directives a letter gives, with who acts, what, by when and with whom.
+
+Where the content is numbered (Điều `N.` article, khoản `1.`, điểm `a)` ... `đ)`, and `-`
+under a numbered item), each item that asks a body to act is one task, its text the whole
+item as printed. Where it is not, each sentence (or `;` clause) that asks a body to act is.
+A body is asked to act in two ways:
+
+- a directive verb before it: `Giao Sở X chủ trì ...`, `Đề nghị Tập đoàn VNPT ...`,
+  `Ủy ban nhân dân tỉnh yêu cầu các sở ...` (spaCy Matcher over underthesea words);
+- the body as subject of an action: `Các sở, ban, ngành ... có trách nhiệm ...`,
+  `Giám đốc Sở X phối hợp với ...` (body grammar of `bodies.py`, verbs by lexicon or POS).
+
+Not tasks: sentences that order nothing (`Ủy ban nhân dân tỉnh nhận được ...`), introductions
+(`Chủ tịch UBND tỉnh có ý kiến như sau:`), the author informing (`Văn phòng Chính phủ thông
+báo để ...`), and closing formulas whose only action is to carry out (`đề nghị ... phối hợp
+thực hiện`, `yêu cầu ... nghiêm túc triển khai./.`). An article on entry into force
+(`Quyết định này có hiệu lực ...`) assigns nobody: a directive printed after it belongs to
+an article whose heading was lost, so it gets no ordinal.
+"""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
+from .bodies import BodyList, clean, head_at, parse_list
+from .dates import find_date, month_end, year_of
+from .fuzzy import find_keyword, fold
+from .listing import list_items
+from .model import Directive, Region
+from .nlp import trigger_positions, words
+from .textview import TextView
 from .views import Extraction, ZoneViews
+
+_ARTICLE = re.compile(r"dieu\s+(\d{1,3})\s*[.:]\s*", re.I)
+_KHOAN = re.compile(r"(\d{1,2})\s*\.\s+(?=\S)")
+_DIEM = re.compile(r"([a-zđ])\s*\)\s+(?=\S)")
+_DASH = re.compile(r"[-–+]\s+(?=\S)")
+_ROMAN = re.compile(r"([IVX]{1,4})\s*\.\s+(?=\S)")
+_DIEM_ORDER = "abcdđeghiklmnopqrstuvxy"
+
+# The author speaking, not ordering (`... nhận được`, `... thông báo để`, `... có ý kiến như sau:`).
+_NOT_ORDERING = re.compile(
+    r"(?:da|nhan\s+duoc|la|vua|duoc|thong\s+bao|thong\s+nhat|dong\s+y|ban\s+hanh|phe\s+duyet|tran\s+trong"
+    r"|xin|kinh\s+(?:gui|bao|de\s+xuat)|cam\s+on|hoan\s+nghenh|ghi\s+nhan|co\s+y\s+kien(?:\s+chi\s+dao)?"
+    r"\s*(?:nhu\s+sau|:))\b"
+)
+# Carrying out with no content of its own: the closing formula of a letter.
+_GENERIC_WORDS = "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để"
+_GENERIC = frozenset(fold(w) for w in _GENERIC_WORDS.split())
+_DEADLINE = re.compile(
+    r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)\s*(?:ngay\s*)?"
+    r"(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut|')?\s*,?\s*(?:ngay\s*)?)?(?=\d)"
+)
+_IN_MONTH = re.compile(r"trong\s+(?=th\w{1,2}ng\s*\d)")
+
+
+@dataclass
+class Unit:
+    """A numbered item: its ordinal, nesting level, where its head and text start, its end."""
+
+    ordinal: str | None
+    level: int
+    head: int
+    start: int
+    end: int = 0
+    children: list[Unit] = field(default_factory=list)
+    own_end: int = 0  # where the first child starts (the item's own text ends)
+
+
+@dataclass
+class Found:
+    """One directive clause: span, the bodies that must act, the predicate."""
+
+    start: int
+    end: int
+    bodies: list[tuple[int, int]]
+    predicate: int | None
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
-    return Extraction()
+    out = Extraction()
+    try:
+        view = views.body if views.body.text.strip() else views.whole
+        year = year_of(context.get("letter_date"))
+        _put(out, view, find_tasks(view.text, year))
+    except Exception:  # extract/ never raises
+        out = Extraction()
+        out.put("tasks", [])
+    return out
+
+
+@dataclass
+class TaskSpan:
+    ordinal: str | None
+    head: tuple[int, int] | None
+    text: tuple[int, int]
+    assignees: list[tuple[int, int]]
+    cooperating: list[tuple[int, int]]
+    deadline: tuple[str, int, int] | None
+
+
+def find_tasks(text: str, year: int | None = None) -> list[TaskSpan]:
+    start, end = content_span(text)
+    units = _units(text, start, end)
+    tasks: list[TaskSpan] = []
+    first_head = units[0].head if units else end
+    for clause in _directive_clauses(text, start, first_head):
+        tasks.append(_sentence_task(text, clause, year))
+    for unit in units:
+        tasks.extend(_unit_tasks(text, unit, [], year))
+    return tasks
+
+
+# --- where the content is -----------------------------------------------------------------------
+
+
+def content_span(text: str) -> tuple[int, int]:
+    """From after the `Kính gửi` list or the enacting `QUYẾT ĐỊNH:` line (or the header's date
+    line) to the `./.` end mark or `Nơi nhận`."""
+    folded = fold(text)
+    start = 0
+    kw = find_keyword(text[:6000], "Kính gửi", threshold=82.0)
+    if kw is not None:
+        _, start = list_items(text, kw.end)
+    enact = None
+    for m in re.finditer(
+        r"(?m)^[ \t|]*(?:quyet\s+dinh|quyet\s+nghi|chi\s+thi|ket\s+luan)\s*:?[ \t|]*$", folded
+    ):
+        if text[m.start() : m.end()].strip(" \t|:").isupper():
+            enact = m.end()
+    if enact is not None:
+        start = max(start, enact)
+    if start == 0:
+        date = re.search(r"(?m)^.*ng\w{1,2}y\b.{0,12}th\w{1,2}ng.*$", text[:3000])
+        if date is not None:
+            start = date.end()
+    end = len(text)
+    mark = text.find("./.", start)
+    if mark >= 0:
+        end = mark + 3
+    nn = find_keyword(text[start:end], "Nơi nhận", threshold=85.0)
+    if nn is not None:
+        end = start + nn.start
+    return start, end
+
+
+# --- numbered items ---------------------------------------------------------------------------------
+
+
+def _units(text: str, start: int, end: int) -> list[Unit]:
+    """Numbered items at line starts, nested by level, numbering checked for sequence."""
+    folded = fold(text)
+    flat: list[Unit] = []
+    last_no: dict[int, int] = {}
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        lead = len(text[pos:line_end]) - len(text[pos:line_end].lstrip(" \t|"))
+        at = pos + lead
+        unit = _head_at(text, folded, at, line_end, flat, last_no)
+        if unit is not None:
+            flat.append(unit)
+        pos = line_end + 1
+    for i, u in enumerate(flat):
+        u.end = end
+        for v in flat[i + 1 :]:
+            if v.level <= u.level:
+                u.end = v.head
+                break
+        nxt = flat[i + 1] if i + 1 < len(flat) else None
+        u.own_end = nxt.head if nxt is not None and nxt.level > u.level else u.end
+    roots: list[Unit] = []
+    stack: list[Unit] = []
+    for u in flat:
+        while stack and stack[-1].level >= u.level:
+            stack.pop()
+        (stack[-1].children if stack else roots).append(u)
+        stack.append(u)
+    return roots
+
+
+def _head_at(
+    text: str, folded: str, at: int, line_end: int, flat: list[Unit], last_no: dict[int, int]
+) -> Unit | None:
+    m = _ARTICLE.match(folded, at, line_end + 1)
+    if m and text[at] in "ĐD":
+        n = int(m.group(1))
+        last_no[1] = n
+        _reset(last_no, 1)
+        return Unit(f"Điều {n}", 1, at, m.end())
+    m = _ROMAN.match(text, at, line_end)
+    if m:
+        _reset(last_no, 0)
+        return Unit(m.group(1), 0, at, m.end())
+    m = _KHOAN.match(text, at, line_end)
+    if m:
+        n = int(m.group(1))
+        if n == 1 or last_no.get(2) == n - 1:
+            last_no[2] = n
+            _reset(last_no, 2)
+            return Unit(str(n), 2, at, m.end())
+        return None
+    m = _DIEM.match(text, at, line_end)
+    if m:
+        k = _DIEM_ORDER.find(m.group(1))
+        if k == 0 or (k > 0 and last_no.get(3) == k - 1):
+            last_no[3] = k
+            return Unit(m.group(1), 3, at, m.end())
+        return None
+    m = _DASH.match(text, at, line_end)
+    if m and flat:
+        parent = flat[-1] if flat[-1].level < 4 else next((u for u in reversed(flat) if u.level < 4), None)
+        if parent is not None:
+            return Unit(parent.ordinal, 4, at, m.end())
+    return None
+
+
+def _reset(last_no: dict[int, int], level: int) -> None:
+    for deeper in [k for k in last_no if k > level]:
+        del last_no[deeper]
+
+
+def _unit_tasks(text: str, unit: Unit, inherited: list[tuple[int, int]], year: int | None) -> list[TaskSpan]:
+    own_start, own_end = unit.start, unit.own_end
+    clauses = _directive_clauses(text, own_start, own_end)
+    if unit.level == 1 and clauses and _force_clause(text, own_start, own_end):
+        # `Điều 2. Quyết định này có hiệu lực ...` then a directive: its article heading was lost.
+        return [_sentence_task(text, c, year) for c in clauses] + [
+            t for c in unit.children for t in _unit_tasks(text, c, [], year)
+        ]
+    bodies = _union(c.bodies for c in clauses)
+    lead = _lead_bodies(text, own_start, own_end)
+    child_tasks: list[TaskSpan] = []
+    for child in unit.children:
+        child_tasks.extend(_unit_tasks(text, child, bodies or lead or inherited, year))
+    if unit.children and child_tasks:
+        if bodies and not text[own_start:own_end].rstrip().endswith(":"):
+            return [_task(text, unit, own_start, own_end, bodies, year), *child_tasks]
+        return child_tasks
+    if bodies:
+        return [_task(text, unit, own_start, unit.end, bodies, year)]
+    if lead and not unit.children:
+        return [_task(text, unit, own_start, unit.end, lead, year)]
+    if inherited and unit.level >= 2 and text[own_start : unit.end].strip():
+        return [_task(text, unit, own_start, unit.end, inherited, year)]
+    return []
+
+
+def _force_clause(text: str, start: int, end: int) -> bool:
+    first = _sentences(text, start, end)[:1]
+    return bool(first) and re.search(r"hieu\s*luc", fold(text[first[0][0] : first[0][1]])) is not None
+
+
+def _lead_bodies(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """`1. Sở Tài chính:` / `- Ủy ban nhân dân các huyện: ...`: the item names who acts, then a colon."""
+    at = _skip_space(text, start, end)
+    if head_at(text, at) is None:
+        return []
+    found = parse_list(text, at, end)
+    after = text[found.end : found.end + 3].lstrip()
+    return found.bodies if found.bodies and after.startswith(":") else []
+
+
+def _task(
+    text: str, unit: Unit, start: int, end: int, bodies: list[tuple[int, int]], year: int | None
+) -> TaskSpan:
+    start, end = _trim(text, start, end)
+    return TaskSpan(
+        ordinal=unit.ordinal,
+        head=(unit.head, unit.start),
+        text=(start, end),
+        assignees=bodies,
+        cooperating=_cooperating(text, start, end),
+        deadline=_deadline(text, start, end, year),
+    )
+
+
+def _sentence_task(text: str, clause: Found, year: int | None) -> TaskSpan:
+    start, end = _trim(text, clause.start, clause.end)
+    return TaskSpan(
+        ordinal=None,
+        head=None,
+        text=(start, end),
+        assignees=clause.bodies,
+        cooperating=_cooperating(text, start, end),
+        deadline=_deadline(text, start, end, year),
+    )
+
+
+# --- directive clauses -------------------------------------------------------------------------------
+
+
+def _directive_clauses(text: str, start: int, end: int) -> list[Found]:
+    out: list[Found] = []
+    for s, e in _sentences(text, start, end):
+        pos = s
+        while pos < e:
+            found = _directive(text, pos, e)
+            if found is None:
+                break
+            cut = _next_clause(text, found, e)
+            found.start, found.end = pos, cut
+            if found.bodies and not _generic(text, found):
+                out.append(found)
+            if cut >= e:
+                break
+            pos = cut + 1
+    return out
+
+
+def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentences: cut after `.`/`:` + line end or `.` + capital, not after `TP.`, `Q.`, `Đ/c.`."""
+    out = []
+    s = start
+    for m in re.finditer(r"(?:\./\.|[.:!?])(?=\s+[A-ZĐÀ-Ỹ\d(\"“-]|\s*$)", text[start:end]):
+        at = start + m.end()
+        word = re.search(r"(\S+)$", text[s : start + m.start()])
+        if (
+            m.group() == "."
+            and word
+            and re.fullmatch(r"[A-ZĐ]{1,3}|[A-Za-zĐđ]/[A-Za-zđ]|\d{1,2}", word.group(1))
+        ):
+            continue  # an abbreviation or a list number, not the end of a sentence
+        if m.group() == ":" and not re.match(r"\s*\n", text[at : at + 3]):
+            continue  # `các Bộ: Công an, ...` inside a sentence
+        if text[s:at].strip():
+            out.append((s, at))
+        s = at
+    if text[s:end].strip():
+        out.append((s, end))
+    return out
+
+
+def _directive(text: str, start: int, end: int) -> Found | None:
+    """The first directive in text[start:end]: a trigger verb + bodies, or bodies + action."""
+    start = _skip_space(text, start, end)
+    if start >= end:
+        return None
+    tokens = words(text, start, end)
+    trigger = _trigger(text, tokens, end)
+    subject = _subject(text, start, end)
+    ordering_subject = (
+        subject is not None
+        and subject.predicate is not None
+        and (trigger is None or subject.predicate < trigger.start)
+        and not _not_ordering(text, subject.predicate)
+    )
+    if ordering_subject and subject is not None:
+        return Found(start, end, subject.bodies, subject.predicate)
+    if trigger is not None:
+        return trigger
+    return None
+
+
+def _trigger(text: str, tokens: list[Any], end: int) -> Found | None:
+    folded = fold(text)
+    for i in trigger_positions(tokens):
+        tok = tokens[i]
+        before = folded[max(0, tok.start - 12) : tok.start]
+        if re.search(r"(?:theo|xet|duoc|da|nhan\s+duoc|cac|nhung)\s*$", before):
+            continue  # `Theo đề nghị`, `được giao`, `các đề nghị`: nouns and passives
+        j = i + 1
+        while j < len(tokens) and tokens[j].folded in ("cho", "dong chi", "d/c", "quy"):
+            if tokens[j].folded == "quy":
+                break
+            j += 1
+        if j >= len(tokens):
+            continue
+        at = tokens[j].start
+        if head_at(text, at) is None:
+            continue
+        found = parse_list(text, at, end)
+        if found.bodies:
+            return Found(tok.start, end, found.bodies, found.predicate)
+    return None
+
+
+def _subject(text: str, start: int, end: int) -> BodyList | None:
+    """Bodies as the subject of the clause: at its start, or after a leading phrase and a comma
+    (`Kết thúc thời gian thử nghiệm, các sở, ban, ngành ... chủ động phối hợp ...`)."""
+    if head_at(text, start) is not None:
+        found = parse_list(text, start, end)
+        return found if found.bodies else None
+    window = text[start : min(end, start + 160)]
+    for m in re.finditer(r",\s+", window):
+        at = start + m.end()
+        if head_at(text, at) is not None:
+            found = parse_list(text, at, end)
+            if found.bodies and found.predicate is not None:
+                return found
+            return None
+    return None
+
+
+def _not_ordering(text: str, predicate: int) -> bool:
+    return _NOT_ORDERING.match(fold(text[predicate : predicate + 60])) is not None
+
+
+def _next_clause(text: str, found: Found, end: int) -> int:
+    """Where the next `;` clause starts a directive of its own (`...; Thủ trưởng các cơ quan chỉ đạo`)."""
+    pos = (
+        found.predicate
+        if found.predicate is not None
+        else (found.bodies[-1][1] if found.bodies else found.start)
+    )
+    while True:
+        semi = text.find(";", pos, end)
+        if semi < 0:
+            return end
+        nxt = _directive(text, semi + 1, end)
+        if nxt is not None and nxt.bodies and nxt.start <= _skip_space(text, semi + 1, end) + 1:
+            return semi
+        if nxt is not None and nxt.bodies and _starts_with_trigger(text, semi + 1, end):
+            return semi
+        pos = semi + 1
+
+
+def _starts_with_trigger(text: str, start: int, end: int) -> bool:
+    at = _skip_space(text, start, end)
+    return re.match(r"(?:giao|de\s+nghi|yeu\s+cau)\b", fold(text[at : at + 12])) is not None
+
+
+def _generic(text: str, found: Found) -> bool:
+    """`... phối hợp thực hiện`, `... nghiêm túc triển khai./.`: a closing formula, no task."""
+    if found.predicate is None:
+        return False
+    rest = fold(text[found.predicate : found.end])
+    tokens = re.findall(r"\w+", rest)
+    return 0 < len(tokens) <= 6 and all(t in _GENERIC for t in tokens)
+
+
+# --- details ---------------------------------------------------------------------------------------------
+
+
+def _cooperating(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    folded = fold(text)
+    m = re.search(r"phoi\s+hop(?:\s+chat\s+che)?(?:\s+voi)?\s+", folded[start:end])
+    if m is None:
+        return []
+    at = start + m.end()
+    if head_at(text, at) is None:
+        return []
+    return parse_list(text, at, end).bodies
+
+
+def _deadline(text: str, start: int, end: int, year: int | None) -> tuple[str, int, int] | None:
+    folded = fold(text)
+    for m in _DEADLINE.finditer(folded, start, end):
+        found = find_date(text[:end], m.start(), default_year=year)
+        if found is not None and found.iso and found.start <= m.end() + 2 and len(found.iso) == 10:
+            return found.iso, m.start(), found.end
+    m = _IN_MONTH.search(folded, start, end)
+    if m is not None:
+        found = month_end(text[:end], m.end())
+        if found is not None and found.iso and found.start <= m.end() + 2:
+            return found.iso, m.start(), found.end
+    return None
+
+
+def _union(groups: Any) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for group in groups:
+        out.extend(group)
+    return out
+
+
+def _skip_space(text: str, start: int, end: int) -> int:
+    while start < end and text[start] in " \t\n|":
+        start += 1
+    return start
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    start = _skip_space(text, start, end)
+    while end > start and text[end - 1] in " \t\n|;":
+        end -= 1
+    if text[start:end].endswith("./."):
+        end -= 3
+    return start, end
+
+
+def _put(out: Extraction, view: TextView, spans: list[TaskSpan]) -> None:
+    tasks: list[Directive] = []
+    text = view.text
+    for i, t in enumerate(spans):
+        names = _dedupe([clean(text[s:e]) for s, e in t.assignees])
+        coop = _dedupe([clean(text[s:e]) for s, e in t.cooperating])
+        tasks.append(
+            Directive(
+                ordinal=t.ordinal,
+                assignees=names,
+                text=" ".join(text[t.text[0] : t.text[1]].split()),
+                deadline=t.deadline[0] if t.deadline else None,
+                cooperating=coop,
+            )
+        )
+        _ev(out, f"/tasks/{i}/text", view.regions(*t.text))
+        if t.head is not None:
+            _ev(out, f"/tasks/{i}/ordinal", view.regions(*t.head))
+        for j, (s, e) in enumerate(t.assignees[: len(names)]):
+            _ev(out, f"/tasks/{i}/assignees/{j}", view.regions(s, e))
+        for j, (s, e) in enumerate(t.cooperating[: len(coop)]):
+            _ev(out, f"/tasks/{i}/cooperating/{j}", view.regions(s, e))
+        if t.deadline:
+            _ev(out, f"/tasks/{i}/deadline", view.regions(t.deadline[1], t.deadline[2]))
+    out.put("tasks", tasks)
+
+
+def _dedupe(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        if n and n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out
+
+
+def _ev(out: Extraction, key: str, regions: list[Region]) -> None:
+    if regions:
+        out.evidence[key] = regions
