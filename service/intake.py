@@ -9,6 +9,7 @@ existing job and letter instead of a new OCR run.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -16,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ingest.errors import EmptyFile, FileTooLarge
 from ingest.limits import Limits
 
+from . import arrivals
 from .db import Database
 from .filestore import FileStore, clean_filename
 from .models import Job
@@ -29,10 +31,11 @@ class Submission:
     state: str
     letter: int | None
     duplicate: bool  # the same bytes were already known
+    arrival: dict[str, Any] | None = None  # the arrivals book entry (see service.arrivals)
 
     def as_json(self) -> dict[str, object]:
         return {"job": self.job, "filename": self.filename, "sha256": self.sha256, "state": self.state,
-                "letter": self.letter, "duplicate": self.duplicate}
+                "letter": self.letter, "duplicate": self.duplicate, "arrival": self.arrival}
 
 
 def check_size(data: bytes, filename: str | None, limits: Limits) -> None:
@@ -44,7 +47,7 @@ def check_size(data: bytes, filename: str | None, limits: Limits) -> None:
 
 
 def submit(db: Database, files: FileStore, data: bytes, filename: str | None,
-           actor: str | None) -> Submission:
+           actor: str | None, office: str | None = None) -> Submission:
     sha = files.put(data)  # on disk before the job exists: a queued job always finds its original
     name = clean_filename(filename)
     for _ in range(3):
@@ -63,7 +66,9 @@ def submit(db: Database, files: FileStore, data: bytes, filename: str | None,
                               attempts=0, crashes=0, submitted_by=actor)
                     session.add(job)
                     session.flush()
-                return Submission(job.id, job.filename, sha, job.state, job.letter_id, duplicate)
+                # Numbered in the job's own transaction: a rolled-back upload leaves no gap in the book.
+                arrival = arrivals.arrival_json(arrivals.register(session, job.id, office, actor))
+                return Submission(job.id, job.filename, sha, job.state, job.letter_id, duplicate, arrival)
         except IntegrityError:
             continue  # a concurrent upload of the same bytes won the insert: read its job
     raise RuntimeError("could not record the upload")  # unreachable unless the database misbehaves
