@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, File, Request, UploadFile
+from fastapi import Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse
@@ -168,9 +168,12 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
 
     # -- ingest --------------------------------------------------------------
     @app.post("/api/letters", status_code=202, tags=["ingest"])
-    async def upload(caller: Upload, files: Annotated[list[UploadFile], File(description="one or more scans")]
+    async def upload(caller: Upload,
+                     files: Annotated[list[UploadFile], File(description="one or more scans")],
+                     office: Annotated[str | None, Form(description="receiving office (arrivals book); "
+                                                        "default CONGVAN_OFFICE")] = None,
                      ) -> list[dict[str, object]]:
-        """Queue each file for reading; answers at once with a job per file."""
+        """Queue each file for reading; answers at once with a job and an arrival number per file."""
         if len(files) > settings.max_files:
             raise TooManyFiles(f"{len(files)} files in one request; the limit is {settings.max_files}")
         accepted = []
@@ -180,7 +183,8 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
             accepted.append((data, upload_file.filename))
         out = []
         for data, filename in accepted:
-            sub = await run_in_threadpool(submit, service.db, service.files, data, filename, caller.name)
+            sub = await run_in_threadpool(submit, service.db, service.files, data, filename, caller.name,
+                                          office)
             out.append(sub.as_json())
         if service.runner:
             service.runner.notify()
