@@ -52,7 +52,16 @@ SHIPPED: tuple[tuple[str, str, bool, int], ...] = (
     ("stttt-gia-lai-2023-bao-cao-thu-nghiem", "text-pdf", False, 0),
 )
 
-__all__ = ["label_for", "load_label", "load_source", "main", "render_pdf", "render_scan", "write_sample"]
+__all__ = [
+    "corpus",
+    "label_for",
+    "load_label",
+    "load_source",
+    "main",
+    "render_pdf",
+    "render_scan",
+    "write_sample",
+]
 
 
 def _as_source(source: LetterSource | str | Path) -> LetterSource:

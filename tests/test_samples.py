@@ -138,7 +138,8 @@ def test_corpus_covers_the_shapes_extraction_must_handle() -> None:
     # deadlines: full date, day/month without year, a month
     deadlines = [t["deadline"] for lab in labels.values() for t in lab["tasks"] if t["deadline"]]
     assert any(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in deadlines)
-    assert any(re.fullmatch(r"\d{4}-\d{2}", d) for d in deadlines)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", d) for d in deadlines)  # a month is read as its last day
+    assert "2023-11-30" in deadlines  # `trong tháng 11/2023`
     assert re.search(r"trước ngày \d{1,2}/\d{1,2}(?![/\d])", everything)
     assert re.search(r"trong tháng \d{1,2}/\d{4}", everything)
     # mixed-case and unusual symbols, urgency marks, signer chains
