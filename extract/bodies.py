@@ -39,27 +39,22 @@ _GROUP_NOUNS = (
 )
 _GROUP = re.compile(rf"cac\s+(?:{_GROUP_NOUNS})\b")
 
-# Organisation types; the flag says whether a capitalised word must follow (`Sở Tài chính`,
-# not `sở` the common noun; `Ban Quản lý`, not `Ban, Ngành`).
-_ORGS: tuple[tuple[str, bool], ...] = (
-    (r"uy\s*ban\s+nhan\s+dan|ubnd|hdnd|ub\s*mttq|uy\s*ban\s+mat\s+tran", False),
-    (
-        r"hoi\s+dong\s+nhan\s+dan|van\s+phong|tap\s+doan|tong\s+cong\s+ty|cong\s+ty|cong\s+an|chinh\s+phu",
-        False,
-    ),
-    (
-        r"tinh\s+uy|thanh\s+uy|huyen\s+uy|dang\s+uy|quoc\s+hoi|kho\s+bac|ngan\s+hang|bao\s+hiem\s+xa\s+hoi",
-        False,
-    ),
-    (
-        r"bo\s+chi\s+huy|bo\s+tu\s+lenh|mat\s+tran|lien\s+doan|lien\s+minh|hoc\s+vien|benh\s+vien|trung\s+tam",
-        False,
-    ),
-    (r"thanh\s+tra|vien\s+thong|vnpt|viettel|mobifone|evn|tong\s+cuc|chi\s+cuc|toa\s+an|kiem\s+toan", False),
-    (r"quy\s+(?:co\s+quan|don\s+vi|cong\s+ty|so|bo|uy\s+ban|ubnd)", False),
-    (r"so|bo|ban|hoi|doan|vu|cuc|phong|quy|truong|dai|bao|vien|chi\s+nhanh", True),
+# Organisation types, by what must follow the type word for it to name a body:
+# 0 nothing (`Ủy ban nhân dân`, `Chính phủ`, `VNPT`); 1 a capitalised word or an administrative
+# level (`Công an tỉnh`, `Văn phòng UBND`); 2 a capitalised word (`Sở Tài chính`, not `sở` the
+# common noun; `Ban Quản lý`, not `Ban, Ngành`; `Trung tâm Giám sát`, not `Trung tâm giám sát`,
+# which the decree's capitalisation rule marks as a common noun).
+_ORGS: tuple[tuple[str, int], ...] = (
+    (r"uy\s*ban\s+nhan\s+dan|ubnd|hdnd|ub\s*mttq|uy\s*ban\s+mat\s+tran|hoi\s+dong\s+nhan\s+dan", 0),
+    (r"chinh\s+phu|quoc\s+hoi|tinh\s+uy|thanh\s+uy|huyen\s+uy|vnpt|viettel|mobifone|evn", 0),
+    (r"van\s+phong|cong\s+an|thanh\s+tra|kho\s+bac|bao\s+hiem\s+xa\s+hoi|dang\s+uy|bo\s+chi\s+huy", 1),
+    (r"tap\s+doan|tong\s+cong\s+ty|cong\s+ty|ngan\s+hang|bo\s+tu\s+lenh|mat\s+tran|lien\s+doan", 2),
+    (r"lien\s+minh|hoc\s+vien|benh\s+vien|trung\s+tam|vien\s+thong|tong\s+cuc|chi\s+cuc|toa\s+an", 2),
+    (r"kiem\s+toan|quy\s+(?:co\s+quan|don\s+vi|cong\s+ty|so|bo|uy\s+ban|ubnd)", 2),
+    (r"so|bo|ban|hoi|doan|vu|cuc|phong|quy|truong|dai|bao|vien|chi\s+nhanh", 2),
 )
-_ORG = [(re.compile(rf"(?:{pat})\b"), need_cap) for pat, need_cap in _ORGS]
+_ORG = [(re.compile(rf"(?:{pat})\b"), need) for pat, need in _ORGS]
+_LEVELS = re.compile(r"\s+(?:tinh|thanh\s+pho|huyen|quan|xa|phuong|thi\s+xa|nha\s+nuoc|trung\s+uong|cac)\b")
 
 # Nouns that continue an enumeration after a comma without opening a new body
 # (`các sở, ban, ngành`; `các cơ quan, tổ chức, cá nhân`; `các huyện, thị xã, thành phố`).
@@ -214,15 +209,16 @@ def head_at(text: str, pos: int, folded: str | None = None) -> int | None:
     m = _GROUP.match(f, pos)
     if m:
         return m.end()
-    for pat, need_cap in _ORG:
+    for pat, need in _ORG:
         m = pat.match(f, pos)
         if not m:
             continue
         if not text[pos].isupper():
             continue  # `sở`, `ban`, `văn phòng` in lower case are common nouns
-        if need_cap:
+        if need:
             nxt = re.match(r"\s+(\S)", text[m.end() : m.end() + 4])
-            if not nxt or not (nxt.group(1).isupper() or nxt.group(1).isdigit()):
+            capital = bool(nxt) and (nxt.group(1).isupper() or nxt.group(1).isdigit())  # type: ignore[union-attr]
+            if not capital and not (need == 1 and _LEVELS.match(f, m.end())):
                 continue
         return m.end()
     return None

@@ -84,7 +84,7 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     try:
         view = views.body if views.body.text.strip() else views.whole
         year = year_of(context.get("letter_date"))
-        _put(out, view, find_tasks(view.text, year))
+        _put(out, view, find_tasks(view.text, year, view))
     except Exception:  # extract/ never raises
         out = Extraction()
         out.put("tasks", [])
@@ -101,16 +101,78 @@ class TaskSpan:
     deadline: tuple[str, int, int] | None
 
 
-def find_tasks(text: str, year: int | None = None) -> list[TaskSpan]:
+def find_tasks(text: str, year: int | None = None, view: TextView | None = None) -> list[TaskSpan]:
     start, end = content_span(text)
     units = _units(text, start, end)
     tasks: list[TaskSpan] = []
     first_head = units[0].head if units else end
     for clause in _directive_clauses(text, start, first_head):
         tasks.append(_sentence_task(text, clause, year))
+    closing = _closing_paragraph(text, units[-1], end, view) if units else None
+    if closing is not None:
+        _cut(units[-1], closing)
     for unit in units:
         tasks.extend(_unit_tasks(text, unit, [], year))
+    if closing is not None:
+        tasks.extend(_sentence_task(text, c, year) for c in _directive_clauses(text, closing, end))
     return tasks
+
+
+def _closing_paragraph(text: str, last: Unit, end: int, view: TextView | None) -> int | None:
+    """The paragraph after the last numbered item in which the author asks for something
+    (`Để có cơ sở triển khai, Viễn thông Gia Lai kính đề nghị ...`): not part of that item."""
+    first_line_end = text.find("\n", last.start, end)
+    if first_line_end < 0:
+        return None
+    for p in paragraph_starts(text, first_line_end, end, view):
+        sentence = _sentences(text, p, end)[:1]
+        if not sentence:
+            continue
+        s, e = sentence[0]
+        trigger = _trigger(text, words(text, s, e), e)
+        if trigger is not None and trigger.start > _skip_space(text, s, e) + 2:
+            return p
+    return None
+
+
+def _cut(unit: Unit, at: int) -> None:
+    unit.end = min(unit.end, at)
+    unit.own_end = min(unit.own_end, at)
+    unit.children = [c for c in unit.children if c.head < at]
+    for child in unit.children:
+        _cut(child, at)
+
+
+def paragraph_starts(text: str, start: int, end: int, view: TextView | None = None) -> list[int]:
+    """Line starts that open a paragraph: the line before ends a sentence and, when the layout is
+    known, did not run to the right margin (a wrapped line that happens to end with a period)."""
+    full = _full_lines(view) if view is not None else set()
+    out = []
+    pos = text.find("\n", start, end)
+    while 0 <= pos < end:
+        nxt = pos + 1
+        prev_start = text.rfind("\n", 0, pos) + 1
+        prev = text[prev_start:pos].rstrip(" \t|")
+        line = text[nxt : text.find("\n", nxt, end) if text.find("\n", nxt, end) >= 0 else end].lstrip(" \t|")
+        if prev.endswith((".", ":", ";", "!", "?")) and line[:1].isupper() and prev_start not in full:
+            out.append(nxt + (len(text[nxt:]) - len(text[nxt:].lstrip(" \t|"))))
+        pos = text.find("\n", nxt, end)
+    return out
+
+
+def _full_lines(view: TextView) -> set[int]:
+    """Starts of lines that reach the right margin of the text column (wrapped lines)."""
+    rights: dict[int, float] = {}
+    for i, start in enumerate(view.line_starts):
+        stop = view.line_starts[i + 1] if i + 1 < len(view.line_starts) else len(view.text)
+        ws = view.words_in(start, stop)
+        if ws:
+            rights[start] = max(w.word.bbox[2] for w in ws)
+    if len(rights) < 3:
+        return set()
+    margin = max(rights.values())
+    band = {s for s, r in rights.items() if r >= margin * 0.93}
+    return band if len(band) >= 3 else set()
 
 
 # --- where the content is -----------------------------------------------------------------------
