@@ -93,6 +93,15 @@ def _title(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+def _worn_place_noun(words: list[str], i: int) -> tuple[str, int] | None:
+    """`TÍNH HẬU GIANG` (OCR for `TỈNH`): a one-syllable unit folds to a place noun and a province follows."""
+    folded = fold(words[i])
+    for key, phrase in _PLACE_KEYS:
+        if len(key) == 1 and key[0] == folded and province_at(words, i + 1) is not None:
+            return phrase, 1
+    return None
+
+
 def _word_starts(words: list[str]) -> set[int]:
     """Indices of syllables that begin a word (`bưu chính | viễn thông | việt nam`).
 
@@ -124,7 +133,7 @@ def normal_case(printed: str) -> str:
     i = 0
     while i < len(words):
         word = words[i]
-        place_noun = _match(words, i, _PLACE_KEYS)
+        place_noun = _match(words, i, _PLACE_KEYS) or _worn_place_noun(words, i)
         if place_noun and _fold_words(words[i : i + 2]) not in _NOT_PLACE and i + place_noun[1] < len(words):
             out.extend(place_noun[0].split())
             i += place_noun[1]

@@ -27,7 +27,14 @@ from .headlines import (
 )
 from .model import Region
 from .places import repair_place
-from .symbols import CONG_VAN, parse_number, type_of_symbol, type_of_title
+from .symbols import (
+    CONG_VAN,
+    abbreviations_of,
+    parse_number,
+    repair_groups,
+    type_of_symbol,
+    type_of_title,
+)
 from .textview import TextView
 from .units import split_units
 from .views import Extraction, ZoneViews
@@ -68,6 +75,11 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         short = issuer
         issuer = _guard(lambda: _complete_issuer(short, views, head)) or issuer
     title = _guard(lambda: _title(views, head))
+    if number is not None and issuer is not None:
+        number = _guard(lambda: _repair_symbol(number, str(issuer.value))) or number
+        out.put("number", number.value[0], number.regions() if number.value[0] else None)
+        out.put("symbol", number.value[1], number.regions())
+        symbol_value = number.value[1]
     out.put("parent_body", parent.value if parent else None, parent.regions() if parent else None)
     out.put("issuer", issuer.value if issuer else None, issuer.regions() if issuer else None)
 
@@ -159,6 +171,16 @@ def _number(view: TextView, lines: list[Span]) -> Found | None:
                 continue
             return Found((parsed.number, parsed.symbol), view, ((m.start(), rest_start + parsed.length),))
     return None
+
+
+def _repair_symbol(number: Found, issuer: str) -> Found:
+    """`BTTTI-CĐSQG` from the Bộ Thông tin và Truyền thông is `BTTTT-CĐSQG` (see `repair_groups`)."""
+    full, symbol = number.value
+    repaired = repair_groups(symbol, abbreviations_of(issuer))
+    if repaired == symbol:
+        return number
+    full = full[: len(full) - len(symbol)] + repaired if full and full.endswith(symbol) else full
+    return Found((full, repaired), number.view, number.spans)
 
 
 # --- issuer and parent body -------------------------------------------------------------
@@ -340,11 +362,12 @@ def _title_subject(title: Found, issuer: Found | None) -> Found | None:
     view: TextView = title.view
     lines = lines_of(view)
     index: int = title.value[1]
-    centred = _is_centred(view, lines, lines[index])
+    margins = _margins(view, lines)
+    centred = _is_centred(margins, _box(view, [lines[index]]))
     picked: list[Span] = []
     pending_blank = False
-    for line in lines[index + 1 : index + 1 + 3 * MAX_SUBJECT_LINES]:
-        text = line.text.strip()
+    for row in _rows(view, lines[index + 1 : index + 1 + 3 * MAX_SUBJECT_LINES]):
+        text = " ".join(" ".join(s.text.split()) for s in row).strip()
         if not text:
             pending_blank = bool(picked)
             continue
@@ -359,15 +382,57 @@ def _title_subject(title: Found, issuer: Found | None) -> Found | None:
             break
         if pending_blank and text[:1].isupper() and not is_capital_line(text):
             break  # plain text: a blank line, then a sentence: the body has begun
-        if picked and centred and not _is_centred(view, lines, line):
+        if picked and centred and not _is_centred(margins, _box(view, row)):
             break
-        picked.append(line)
+        picked.extend(row)
         if len(picked) >= MAX_SUBJECT_LINES:
             break
-    if not picked:
-        return None
     value = " ".join(" ".join(s.text.split()) for s in picked).strip()
     return Found(value, view, tuple((s.start, s.end) for s in picked)) if value else None
+
+
+Box = tuple[float, float, float, float]
+
+
+def _box(view: TextView, spans: list[Span]) -> Box | None:
+    boxes = [w.word.bbox for s in spans for w in view.words_in(s.start, s.end)]
+    if not boxes:
+        return None
+    xs0, ys0, xs1, ys1 = zip(*boxes, strict=True)
+    return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+
+def _rows(view: TextView, lines: list[Span]) -> list[list[Span]]:
+    """Lines OCR split on one printed row (a wide gap in a centred line) joined again."""
+    rows: list[list[Span]] = []
+    last: Box | None = None
+    for line in lines:
+        box = _box(view, [line])
+        if rows and box and last and min(box[3], last[3]) - max(box[1], last[1]) > 0.5 * (box[3] - box[1]):
+            rows[-1].append(line)
+            last = (min(box[0], last[0]), min(box[1], last[1]), max(box[2], last[2]), max(box[3], last[3]))
+            continue
+        rows.append([line])
+        last = box
+    return rows
+
+
+def _margins(view: TextView, lines: list[Span]) -> tuple[float, float] | None:
+    box = _box(view, lines)
+    return (box[0], box[2]) if box else None
+
+
+def _is_centred(margins: tuple[float, float] | None, box: Box | None) -> bool:
+    """On a positioned page the title block is centred and the body is not (indent, full width)."""
+    if margins is None or box is None:
+        return False
+    left, right = margins
+    width = right - left
+    if width <= 0:
+        return False
+    gap_l, gap_r = box[0] - left, right - box[2]
+    # Justified body lines touch both margins, a paragraph's first line is indented.
+    return gap_l > 0.01 * width and abs(gap_l - gap_r) < 0.03 * width
 
 
 def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
@@ -379,22 +444,6 @@ def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
         if folded.startswith(first_words):
             return True
     return folded.startswith(_AUTHORITY)
-
-
-def _is_centred(view: TextView, lines: list[Span], line: Span) -> bool:
-    """On a positioned page the title block is centred and the body is not (indent, full width)."""
-    boxes = [w.word.bbox for ln in lines for w in view.words_in(ln.start, ln.end)]
-    mine = [w.word.bbox for w in view.words_in(line.start, line.end)]
-    if not boxes or not mine:
-        return False
-    left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
-    x0, x1 = min(b[0] for b in mine), max(b[2] for b in mine)
-    width = right - left
-    if width <= 0:
-        return False
-    gap_l, gap_r = x0 - left, right - x1
-    # Justified body lines touch both margins, a paragraph's first line is indented.
-    return gap_l > 0.01 * width and abs(gap_l - gap_r) < 0.03 * width
 
 
 _VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!ÀàẢảỰựỨứƯư.,]?\s?[vV]?[.,:;]?)(?=\s|$)")

@@ -121,11 +121,11 @@ def is_capital_line(text: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-_JUNK_TOKEN = re.compile(r"^(?:[^\w&]+|\S*\d\S*|_+)$")
+_JUNK_TOKEN = re.compile(r"^(?:[^\w&]+|\S*\d\S*|_+|[^\W\d_]*[\u02b0-\u036f][^\W\d_]*)$")  # ˆ ˜: OCR dust
 
 
 def capital_text(span: Span) -> Span | None:
-    """The line without junk tokens at its ends (`TT9I`, `|`, `—_.`) and without bars inside."""
+    """The line without junk tokens (`TT9I`, `|`, `—_.`, `ˆ`), a dash kept as a connector."""
     tokens = list(re.finditer(r"\S+", span.text))
     while tokens and _JUNK_TOKEN.match(tokens[0].group(0)):
         tokens.pop(0)
@@ -134,7 +134,9 @@ def capital_text(span: Span) -> Span | None:
     if not tokens:
         return None
     s, e = tokens[0].start(), tokens[-1].end()
-    text = " ".join(t.group(0) for t in tokens if not _JUNK_TOKEN.match(t.group(0)) or t.group(0) in "-–")
+    kept = [t.group(0) for t in tokens if not _JUNK_TOKEN.match(t.group(0)) or t.group(0) in ("-", "–")]
+    # OCR glues the dash to the word before it (`NGHIỆP-`); the name prints it apart.
+    text = re.sub(r"(?<=\w)([-–])(?=\s|$)", r" \1", " ".join(kept))
     return Span(span.start + s, span.start + e, text)
 
 

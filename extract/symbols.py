@@ -78,7 +78,14 @@ def parse_number(text: str) -> NumberParse | None:
     """
     slash = text.find("/")
     if slash < 0 or slash > 16:
-        return None
+        glued = re.match(r"[ \t]*\d+(?=[A-ZĐ][^\s/]*-)", text)
+        if glued is None:
+            return None
+        # OCR dropped the slash (`Số: 86GM-UBND`): digits then a letter group can only be n/symbol.
+        slash = glued.end()
+        text = text[:slash] + "/" + text[slash:]
+        parsed = parse_number(text)
+        return None if parsed is None else NumberParse(parsed.number, parsed.symbol, parsed.length - 1)
     raw_number = text[:slash].strip(" \t.,:;'`|_")
     rest = text[slash + 1 :]
     lead = len(rest) - len(rest.lstrip(" \t"))
@@ -144,6 +151,65 @@ def repair_symbol(symbol: str) -> str:
                 group = "QĐ"  # OCR drops the bar; no type or issuer abbreviation is QD
         out.append(group)
     return "".join(out)
+
+
+# Tesseract swaps these in runs of capitals (`BTTTT` → `BTTTI`, `TTr` → `TIr`, `CT` → `C1`).
+_CONFUSABLE = set("TIl1L|!i")
+
+
+def _confusable_equal(read: str, known: str) -> bool:
+    if len(read) != len(known):
+        return False
+    return all(a == b or (a in _CONFUSABLE and b in _CONFUSABLE) for a, b in zip(read, known, strict=True))
+
+
+def repair_groups(symbol: str, issuer_abbreviations: tuple[str, ...] = ()) -> str:
+    """Undo T/I/1/l swaps in a symbol against what its groups can be.
+
+    The first group of a typed document is a type abbreviation, and a symbol's issuer
+    group abbreviates the issuer's name (`Sở Thông tin và Truyền thông` → `STTTT`): a
+    group that equals one of those up to the swaps is that abbreviation.
+    """
+    parts = re.split(r"([-/])", symbol)
+    for i in range(0, len(parts), 2):
+        group = parts[i]
+        if group in TYPE_ABBREVIATIONS or group in issuer_abbreviations:
+            continue
+        known = [*issuer_abbreviations, *(TYPE_ABBREVIATIONS if i == 0 else ())]
+        matches = {k for k in known if _confusable_equal(group, k)}
+        if len(matches) == 1:
+            parts[i] = matches.pop()
+    return "".join(parts)
+
+
+def abbreviations_of(issuer: str | None) -> tuple[str, ...]:
+    """How a symbol abbreviates an issuer: initials of its name before the place (`UBND`,
+    `STTTT`, `SGD&ĐT`, `VPCP`); acronyms in the name count whole (`VNPT`)."""
+    if not issuer:
+        return ()
+    words = issuer.replace("-", " ").split()
+    for i, word in enumerate(words):
+        if i and word.lower() in _PLACE_STARTS:
+            words = words[:i]
+            break
+    plain, amp = [], []
+    for word in words:
+        if word.lower() == "và":
+            amp.append("&")
+            continue
+        initial = word if word.isupper() and len(word) > 1 else _initial(word)
+        plain.append(initial)
+        amp.append(initial)
+    out = {"".join(plain), "".join(amp)}
+    return tuple(sorted(a for a in out if len(a) >= 2))
+
+
+def _initial(word: str) -> str:
+    """`Ủy` → `U`, `Đào` → `Đ`: abbreviations drop tone and vowel marks but keep the bar of Đ."""
+    return "Đ" if word[:1] in "đĐ" else fold(word[:1]).upper()
+
+
+_PLACE_STARTS = {"tỉnh", "thành", "huyện", "quận", "xã", "phường", "thị", "đặc"}
 
 
 def type_of_symbol(symbol: str | None) -> str | None:

@@ -8,7 +8,14 @@ from extract.casing import normal_case
 from extract.header import header_date
 from extract.headlines import Span, strip_motto
 from extract.places import repair_place
-from extract.symbols import parse_number, repair_symbol, type_of_symbol, type_of_title
+from extract.symbols import (
+    abbreviations_of,
+    parse_number,
+    repair_groups,
+    repair_symbol,
+    type_of_symbol,
+    type_of_title,
+)
 from extract.units import split_units
 
 
@@ -152,3 +159,36 @@ def test_header_date(day: str, month: str, year: str | None, iso: str | None) ->
 )
 def test_split_units(lines: list[str], units: list[list[int]]) -> None:
     assert split_units(lines) == units
+
+
+def test_number_without_its_slash() -> None:
+    # OCR drops the slash of `86/GM-UBND`; digits glued to a letter group can only be n/symbol.
+    parsed = parse_number("86GM-UBND")
+    assert parsed is not None and (parsed.number, parsed.symbol) == ("86/GM-UBND", "GM-UBND")
+
+
+@pytest.mark.parametrize(
+    ("issuer", "abbreviations"),
+    [("Ủy ban nhân dân tỉnh Gia Lai", ("UBND",)), ("Sở Giáo dục và Đào tạo", ("SGD&ĐT", "SGDĐT")),
+     ("Văn phòng Chính phủ", ("VPCP",)), ("Bộ Thông tin và Truyền thông", ("BTT&TT", "BTTTT")), (None, ())],
+)  # fmt: skip
+def test_abbreviations_of_issuer(issuer: str | None, abbreviations: tuple[str, ...]) -> None:
+    assert abbreviations_of(issuer) == abbreviations
+
+
+@pytest.mark.parametrize(
+    ("read", "issuer", "repaired"),
+    [("BTTTI-CĐSQG", "Bộ Thông tin và Truyền thông", "BTTTT-CĐSQG"),
+     ("SLLTT-CĐS", "Sở Thông tin và Truyền thông", "STTTT-CĐS"),
+     ("TIr-UBND", "Ủy ban nhân dân thành phố Pleiku", "TTr-UBND"),
+     ("C1-UBND", "Ủy ban nhân dân tỉnh Gia Lai", "CT-UBND"),
+     ("UBND-VX1", "Ủy ban nhân dân tỉnh Đắk Lắk", "UBND-VX1"),  # a numbered department stays
+     ("UBND-KGVX", "Ủy ban nhân dân tỉnh Gia Lai", "UBND-KGVX")],
+)  # fmt: skip
+def test_symbol_groups_repaired_against_types_and_issuer(read: str, issuer: str, repaired: str) -> None:
+    assert repair_groups(read, abbreviations_of(issuer)) == repaired
+
+
+def test_worn_place_noun_before_a_province() -> None:
+    assert normal_case("ỦY BAN NHÂN DÂN TÍNH HẬU GIANG") == "Ủy ban nhân dân tỉnh Hậu Giang"
+    assert normal_case("SỞ TÍNH TOÁN") != "Sở tỉnh Toán"
