@@ -196,6 +196,11 @@ _LIST_STOP = frozenset(
 )
 
 
+# The office serving two bodies at once (`Văn phòng HĐND và UBND huyện`,
+# `Văn phòng Đoàn ĐBQH và HĐND tỉnh`): its `và` joins the two bodies it serves, not two bodies.
+_JOINT_OFFICE = re.compile(r"van\s+phong\s+(?:hdnd|hoi\s+dong\s+nhan\s+dan|doan\s+dbqh|doan\s+dai\s+bieu\s+quoc\s+hoi)")
+
+
 def head_at(text: str, pos: int, folded: str | None = None) -> int | None:
     """End offset of a body head starting at `pos` (a post, a group, an organisation type), or None."""
     f = fold(text) if folded is None else folded
@@ -305,6 +310,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             if (
                 h is not None
                 and not bare_post(text[cur:last])
+                and not _JOINT_OFFICE.fullmatch(folded[cur:last])
                 and (nxt.capitalised or folded[nxt.start :].startswith("cac "))
             ):
                 close()

@@ -376,6 +376,8 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
             break
     if not authority and position is None and name is None:
         return None, {}
+    if position is None and authority and re.match(r"Q\s*\.", authority[-1].text.strip()):
+        position = authority.pop()  # `Q. GIÁM ĐỐC`: the acting head signs in that post
     ev: dict[str, list[Region]] = {}
     auth_text = _snap(" ".join(" ".join(s.text.split()) for s in authority)) if authority else None
     if authority:

@@ -106,13 +106,18 @@ def find_tasks(text: str, year: int | None = None, view: TextView | None = None)
     units = _units(text, start, end)
     tasks: list[TaskSpan] = []
     first_head = units[0].head if units else end
-    for clause in _directive_clauses(text, start, first_head):
+    preamble = _directive_clauses(text, start, first_head)
+    inherited: list[tuple[int, int]] = []
+    if units and preamble and text[start:first_head].rstrip().endswith(":"):
+        # `Sở Y tế đề nghị các đơn vị:` then `1. ...`, `2. ...`: the items are what they must do.
+        inherited = preamble.pop().bodies
+    for clause in preamble:
         tasks.append(_sentence_task(text, clause, year))
     closing = _closing_paragraph(text, units[-1], end, view) if units else None
     if closing is not None:
         _cut(units[-1], closing)
     for unit in units:
-        tasks.extend(_unit_tasks(text, unit, [], year))
+        tasks.extend(_unit_tasks(text, unit, inherited, year))
     if closing is not None:
         tasks.extend(_sentence_task(text, c, year) for c in _directive_clauses(text, closing, end))
     return tasks
@@ -124,11 +129,23 @@ def _closing_paragraph(text: str, last: Unit, end: int, view: TextView | None) -
     first_line_end = text.find("\n", last.start, end)
     if first_line_end < 0:
         return None
-    for p in paragraph_starts(text, first_line_end, end, view):
+    starts = paragraph_starts(text, first_line_end, end, view)
+    # An item that is a label and a value (`3. Địa điểm: Hội trường ...`) gives no directive:
+    # any directive paragraph after it stands outside the numbered list.
+    leaf = last
+    while leaf.children:
+        leaf = leaf.children[-1]
+    first_para_end = next((p for p in starts if p > leaf.start), end)
+    item_orders = bool(_directive_clauses(text, leaf.start, first_para_end))
+    for p in starts:
+        if p < first_para_end:
+            continue
         sentence = _sentences(text, p, end)[:1]
         if not sentence:
             continue
         s, e = sentence[0]
+        if not item_orders and _directive_clauses(text, s, e):
+            return p
         trigger = _trigger(text, words(text, s, e), e)
         if trigger is not None and trigger.start > _skip_space(text, s, e) + 2:
             return p
