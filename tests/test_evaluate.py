@@ -180,3 +180,14 @@ def test_labelled_files_refuses_a_missing_directory(tmp_path: Path) -> None:
 
     with pytest.raises(CongvanError):
         labelled_files(tmp_path / "nope")
+
+
+def test_evaluate_in_a_process_pool_keeps_the_file_order(tmp_path: Path, seed: dict) -> None:
+    for name in ("b", "a", "c"):
+        (tmp_path / f"{name}.png").write_bytes(b"not an image")
+        (tmp_path / f"{name}.json").write_text(json.dumps(seed), encoding="utf-8")
+    seen: list[str] = []
+    report = evaluate(tmp_path, on_letter=lambda s: seen.append(s.name), jobs=2)
+    assert [s.name for s in report.letters] == ["a.png", "b.png", "c.png"]
+    assert sorted(seen) == ["a.png", "b.png", "c.png"]
+    assert all(s.error for s in report.letters)
