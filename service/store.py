@@ -21,6 +21,7 @@ from extract.model import Letter
 
 from .errors import InvalidCorrection, NotFound
 from .folding import expand, fold_words
+from .links.hooks import letter_stored
 from .models import AuditEntry, Correction, DirectiveParty, DirectiveRow, LetterRow, utcnow
 
 PIPELINE_ACTOR = "pipeline"
@@ -100,6 +101,7 @@ def rebuild_directives(session: Session, row: LetterRow) -> None:
             for name in names:
                 session.add(DirectiveParty(directive_id=directive.id, role=role, name=name[:500],
                                            key=expand(name)[:500]))
+    letter_stored(session, row)  # citations, bodies, pilot suggestions follow every store and correction
 
 
 def _overlay(extracted: dict[str, Any], corrections: dict[str, Any]) -> dict[str, Any]:
