@@ -348,3 +348,12 @@ def test_preview_images_and_scale() -> None:
     preview = Image.open(io.BytesIO(jpeg))
     assert preview.format == "JPEG" and max(preview.size) == pytest.approx(800, abs=2)
     assert scale == pytest.approx(800 / 3508, rel=0.01)  # preview px per 300-DPI page px
+
+
+def test_osd_fallback_finds_an_upside_down_page(page1_png: bytes) -> None:
+    """When the cheap signals are weak the reader asks Tesseract's OSD; it must agree."""
+    from ingest.ocr import osd_rotation
+
+    turned = Image.open(io.BytesIO(page1_png)).convert("L").transpose(Image.Transpose.ROTATE_180)
+    assert osd_rotation(turned) == 180
+    assert osd_rotation(Image.open(io.BytesIO(page1_png)).convert("L")) == 0
