@@ -25,17 +25,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ingest.errors import CongvanError
 
-from . import queries
+from . import outbox, queries
 from .auth import Caller, Right, authenticate, authorize, create_key, list_keys, revoke_key
 from .config import Settings
 from .db import Database
 from .errors import InvalidRequest, NotFound, RequestTooLarge, TooManyFiles
 from .filestore import FileStore
 from .intake import check_size, submit
+from .interchange_api import build_router as interchange_router
 from .jobs import JobRunner
 from .models import Job
 from .pipeline import pipeline_version
 from .store import correct_letter
+from .webhooks import Dispatcher
 
 log = logging.getLogger("congvan.api")
 
@@ -48,14 +50,20 @@ class Service:
         self.db = Database(settings.database_url)
         self.files = FileStore(settings.files_dir)
         self.runner: JobRunner | None = JobRunner(self.db, settings) if run_jobs else None
+        # Webhook deliveries and deadline checks run beside the job runner (see service.webhooks).
+        self.webhooks: Dispatcher | None = Dispatcher(self.db) if run_jobs else None
 
     def start(self) -> None:
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.db.migrate()
         if self.runner:
             self.runner.start()
+        if self.webhooks:
+            self.webhooks.start()
 
     def stop(self) -> None:
+        if self.webhooks:
+            self.webhooks.stop()
         if self.runner:
             self.runner.stop()
         self.db.dispose()
@@ -81,16 +89,32 @@ class UploadSizeGuard:
             await self._refuse(send)
             return
         seen = 0
+        exceeded = False
 
         async def counted() -> Message:
-            nonlocal seen
+            # Over the limit mid-stream (no or false Content-Length): tell the app the client
+            # left, so it stops reading, and answer 413 ourselves below.
+            nonlocal seen, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.max_body:
-                raise RequestTooLarge(f"the request body is over {self.max_body} bytes")
+                exceeded = True
+                return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, counted, send)
+        async def guarded_send(message: Message) -> None:
+            if not exceeded:
+                await send(message)
+
+        try:
+            await self.app(scope, counted, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded:
+            await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
         err = RequestTooLarge(f"the request body is over {self.max_body} bytes "
@@ -165,6 +189,9 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
     @app.get("/healthz", tags=["service"])
     def healthz() -> dict[str, Any]:
         return {"status": "ok", "pipeline_version": pipeline_version()}
+
+    # Before the routes with a path parameter: `/api/letters/export` is no letter id.
+    app.include_router(interchange_router(service, needs))
 
     # -- ingest --------------------------------------------------------------
     @app.post("/api/letters", status_code=202, tags=["ingest"])
@@ -250,7 +277,10 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
         if not patch:
             raise InvalidRequest("send a JSON object of the fields to change")
         with service.db.write() as session:
-            correct_letter(session, letter_id, patch, caller.name)
+            before = outbox.revision_locked(session, letter_id)
+            row = correct_letter(session, letter_id, patch, caller.name)
+            if before is not None:
+                outbox.letter_corrected(session, row, before)  # in the correction's transaction
         queries.PARTY_KEYS.invalidate()
         with service.db.read() as session:
             return queries.letter_json(session, queries.get_letter(session, letter_id))

@@ -6,6 +6,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 
 import sqlalchemy as sa
 from conftest import Server, wait_job
@@ -127,3 +128,21 @@ def test_upload_over_size_limit_is_refused(server_factory: Server, service_scan:
                                           ("files", ("b.png", b"y" * 60000, "image/png"))])
     assert r.status_code == 202, r.text  # each file within the limit
     assert _count(server, "jobs") == 2
+
+
+def test_streamed_body_over_limit_is_refused_without_content_length(server_factory: Server) -> None:
+    server = server_factory.start(CONGVAN_MAX_BYTES="1000", CONGVAN_MAX_FILES="1")
+    server.create_keys()
+    body = (b'--b\r\nContent-Disposition: form-data; name="files"; filename="a.png"\r\n\r\n'
+            + b"x" * 2_000_000 + b"\r\n--b--\r\n")
+
+    def chunks() -> Iterator[bytes]:  # a generator body goes out chunked, with no Content-Length
+        for i in range(0, len(body), 65536):
+            yield body[i:i + 65536]
+
+    with server.client("clerk") as c:
+        multipart = {"Content-Type": "multipart/form-data; boundary=b"}
+        r = c.post("/api/letters", content=chunks(), headers=multipart)
+        assert r.status_code == 413 and r.json()["error"] == "request-too-large", r.text
+        assert c.get("/healthz").status_code == 200
+    assert _count(server, "jobs") == 0
