@@ -1,0 +1,83 @@
+"""Vietnamese words for what the pages show: field names, roles, job states, dates, errors."""
+
+from __future__ import annotations
+
+ROLE_NAMES = {"clerk": "văn thư", "reader": "người đọc", "auditor": "kiểm soát viên", "admin": "quản trị"}
+
+FIELD_NAMES = {
+    "number": "Số",
+    "symbol": "Ký hiệu",
+    "doc_type": "Loại văn bản",
+    "parent_body": "Cơ quan chủ quản",
+    "issuer": "Cơ quan ban hành",
+    "place": "Địa danh",
+    "date": "Ngày ban hành",
+    "subject": "Trích yếu",
+    "urgency": "Độ khẩn",
+    "recipients": "Kính gửi",
+    "references": "Văn bản viện dẫn",
+    "tasks": "Nhiệm vụ",
+    "distribution": "Nơi nhận",
+    "signer": "Người ký",
+    "authority": "Thẩm quyền ký",
+    "position": "Chức vụ",
+    "name": "Họ tên",
+    "text": "Nội dung",
+    "deadline": "Thời hạn",
+    "assignees": "Đơn vị thực hiện",
+    "cooperating": "Đơn vị phối hợp",
+    "ordinal": "Thứ tự",
+}
+
+JOB_STATES = {"queued": "Đang chờ", "running": "Đang đọc", "done": "Xong", "failed": "Không đọc được"}
+
+ACTIONS = {"extract": "Máy đọc", "re-extract": "Máy đọc lại", "correct": "Sửa"}
+
+# Error codes the pages translate; others keep the service's (English) message.
+DOC_ERRORS = {
+    "not-found": "Không tìm thấy trang hoặc văn bản này.",
+    "forbidden": "Vai trò của khoá này không được xem trang này.",
+}
+
+
+def vn_date(value: str | None) -> str:
+    """ISO `2024-03-12` (or `2024-03`, `2024`) as a clerk writes it: 12/03/2024."""
+    if not value:
+        return "—"
+    parts = value.split("-")
+    return "/".join(reversed(parts))
+
+
+def field_label(pointer: str) -> str:
+    """`/tasks/0/deadline` → `Nhiệm vụ 1 · Thời hạn`."""
+    parts = [p for p in pointer.split("/") if p]
+    words: list[str] = []
+    for part in parts:
+        if part.isdigit():
+            if words:
+                words[-1] = f"{words[-1]} {int(part) + 1}"
+        else:
+            words.append(FIELD_NAMES.get(part, part))
+    return " · ".join(words)
+
+
+def show_value(value: object) -> str:
+    """A field value of the history as one line: lists joined, objects as `key: value` pairs."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "; ".join(show_value(v) for v in value)
+    if isinstance(value, dict):
+        pairs = [(k, v) for k, v in value.items() if v not in (None, "")]
+        return ", ".join(f"{FIELD_NAMES.get(k, k)}: {show_value(v)}" for k, v in pairs)
+    return str(value)
+
+
+def letter_number(letter: dict[str, object]) -> str:
+    """`1520/UBND-KGVX`: the number field may hold the symbol already, or only the digits."""
+    number, symbol = str(letter.get("number") or ""), str(letter.get("symbol") or "")
+    if number and "/" in number:
+        return number
+    if number and symbol:
+        return f"{number}/{symbol}"
+    return number or (f"…/{symbol}" if symbol else "(không số)")

@@ -1,0 +1,125 @@
+"""Letters: the searchable list, one letter with its scan and boxes, page images, corrections."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi.responses import FileResponse, RedirectResponse
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ingest.errors import CongvanError
+
+from .. import queries
+from ..auth import Right
+from ..errors import InvalidRequest, NotFound
+from ..folding import fold_words
+from ..models import LetterRow, PageImage
+from ..store import correct_letter
+from . import session
+from .core import PageRoute, check_form_token, needs, page, service_of
+from .geometry import page_views
+from .labels import ACTIONS, field_label, letter_number
+from .letter_view import attach_boxes, build_sections, correction_patch, slug
+
+router = APIRouter(route_class=PageRoute, include_in_schema=False)
+Reader = Annotated[session.Viewer, Depends(needs(Right.QUERY))]
+Corrector = Annotated[session.Viewer, Depends(needs(Right.CORRECT))]
+PER_PAGE = 25
+
+
+@router.get("/van-ban")
+def letters(request: Request, viewer: Reader, q: str = "", issuer: str = "", doc_type: str = "",
+            date_from: str = "", date_to: str = "", trang: int = 1) -> Response:
+    trang = max(trang, 1)
+    filters = {"q": q.strip(), "issuer": issuer.strip(), "doc_type": doc_type.strip(),
+               "date_from": date_from.strip(), "date_to": date_to.strip()}
+    with service_of(request).db.read() as s:
+        found = queries.list_letters(s, **{k: v or None for k, v in filters.items()},
+                                     page=queries.Page(PER_PAGE, (trang - 1) * PER_PAGE))
+        doc_types = sorted({t for t in s.scalars(select(LetterRow.doc_type).distinct()) if t})
+        issuers = sorted({t for t in s.scalars(select(LetterRow.issuer).distinct()) if t})
+    pages = max(1, -(-found["total"] // PER_PAGE))
+    return page(request, "letters.html", viewer, found=found, filters=filters, doc_types=doc_types,
+                issuers=issuers, trang=trang, pages=pages)
+
+
+def citation_links(s: Session, data: dict[str, Any]) -> dict[int, str | None]:
+    """Each citation's letter in the register (same folded number/symbol), else None: a placeholder."""
+    out: dict[int, str | None] = {}
+    for i, ref in enumerate(data.get("references") or []):
+        cited = (ref.get("number") or "").strip()
+        digits = cited.partition("/")[0].strip()
+        out[i] = None
+        if not digits:
+            continue
+        for row in s.scalars(select(LetterRow).where(LetterRow.number.in_({cited, digits}))):
+            if fold_words(letter_number({"number": row.number, "symbol": row.symbol})) == fold_words(cited):
+                out[i] = f"/van-ban/{row.id}"
+                break
+    return out
+
+
+def letter_context(s: Session, request: Request, viewer: session.Viewer, letter_id: int) -> dict[str, Any]:
+    row = queries.get_letter(s, letter_id)
+    data = queries.letter_json(s, row)
+    images = s.scalars(select(PageImage).where(PageImage.letter_id == letter_id).order_by(PageImage.number))
+    pages = page_views(service_of(request).files, data.get("source") or {},
+                       [(p.number, p.width, p.height) for p in images])
+    sections = build_sections(data, citation_links(s, data))
+    boxes = attach_boxes(sections, data.get("evidence") or {}, pages)
+    history = None
+    if viewer.can(Right.HISTORY):
+        history = [{**e, "action_text": ACTIONS.get(e["action"], e["action"]),
+                    "field_text": field_label("/" + e["field"]) if e["field"] else ""}
+                   for e in queries.history(s, letter_id)["entries"]]
+        history.reverse()  # newest first: what changed last is what an auditor asks about
+    return {"letter": data, "pages": pages, "sections": sections, "boxes": boxes, "history": history,
+            "low_count": sum(1 for sec in sections for r in sec.rows if r.low)}
+
+
+@router.get("/van-ban/{letter_id}")
+def letter(request: Request, viewer: Reader, letter_id: int, da_sua: str = "") -> Response:
+    with service_of(request).db.read() as s:
+        context = letter_context(s, request, viewer, letter_id)
+    saved = field_label(da_sua) if da_sua else None
+    return page(request, "letter.html", viewer, saved=saved, saved_pointer=da_sua, **context)
+
+
+@router.get("/van-ban/{letter_id}/trang/{number}")
+def page_image(request: Request, viewer: Reader, letter_id: int, number: int) -> Response:
+    service = service_of(request)
+    with service.db.read() as s:
+        rel = queries.page_image(s, letter_id, number)
+    path = service.settings.data_dir / rel
+    if not path.is_file():
+        raise NotFound("Ảnh của trang này không còn trong thư mục dữ liệu.")
+    # Private: an image of a letter must not stay in a shared cache.
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@router.post("/van-ban/{letter_id}/sua")
+def correct(request: Request, viewer: Corrector, letter_id: int, field: Annotated[str, Form()],
+            value: Annotated[str, Form()] = "", token: Annotated[str, Form(alias="_token")] = "") -> Response:
+    check_form_token(viewer, token)
+    service = service_of(request)
+    try:
+        with service.db.write() as s:
+            row = queries.get_letter(s, letter_id)
+            try:
+                patch = correction_patch(row.data, field, value)
+            except (KeyError, IndexError, ValueError, TypeError, AttributeError):
+                raise InvalidRequest(f"Không có trường {field!r} để sửa.") from None
+            correct_letter(s, letter_id, patch, viewer.caller.name)
+    except NotFound:
+        raise
+    except CongvanError as exc:
+        # Shown beside the field, with the value the clerk typed kept in the form.
+        with service.db.read() as s:
+            context = letter_context(s, request, viewer, letter_id)
+        return page(request, "letter.html", viewer, status=422, error=exc.message, error_pointer=field,
+                    error_value=value, **context)
+    queries.PARTY_KEYS.invalidate()
+    return RedirectResponse(f"/van-ban/{letter_id}?da_sua={field}#f-{slug(field)}", status_code=303)
+
