@@ -37,6 +37,7 @@ from .jobs import JobRunner
 from .models import Job
 from .pipeline import pipeline_version
 from .store import correct_letter
+from .web import mount as mount_pages
 from .webhooks import Dispatcher
 
 log = logging.getLogger("congvan.api")
@@ -312,6 +313,7 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
             raise NotFound(f"no active key named {name!r}")
         return {"name": name, "revoked": True}
 
+    mount_pages(app)  # the Vietnamese web pages for clerks and auditors (service/web)
     return app
 
 
