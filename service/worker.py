@@ -18,6 +18,7 @@ from ingest import read_document
 from ingest.errors import CongvanError
 from ingest.model import Document
 
+from . import arrivals, outbox
 from .config import Settings
 from .db import Database
 from .filestore import FileStore, write_atomic
@@ -36,8 +37,12 @@ def init_worker(settings: Settings) -> None:
     """Process initializer: one thread for Tesseract, models and engine loaded once."""
     global _db, _settings
     os.environ["OMP_THREAD_LIMIT"] = "1"  # one process per core already; threads would only contend
-    import extract  # noqa: F401  (loads the language models once per process)
+    import extract
 
+    try:  # load the language models now, once per process, not inside the first job
+        extract.extract_text("Kính gửi: Sở Tài chính.\n1. Giao Sở Tài chính chủ trì thực hiện./.")
+    except Exception:
+        log.exception("warming up the extractor failed; jobs will report the error")
     _settings = settings
     _db = Database(settings.database_url)
 
@@ -65,6 +70,7 @@ def run_job(job_id: int, attempt: int) -> str:
         letter = extract.extract_letter(doc).model_copy(deep=True)
         letter.source.filename = filename
         pages = render_pages(data)
+        stamp = arrivals.stamp_of(doc)
     except CongvanError as exc:
         return _fail(db, fence, f"{exc.code}: {exc.message}")
     except Exception as exc:  # a bug in the pipeline must fail the job, not the worker
@@ -91,6 +97,9 @@ def run_job(job_id: int, attempt: int) -> str:
                 existing.path, existing.width, existing.height = rel, page.width, page.height
         job.state, job.letter_id, job.finished_at, job.reason = "done", row.id, utcnow(), None
         job.pages_done = job.pages_total = len(doc.pages)
+        # Same transaction as the letter: no event for a letter that was not stored, none lost.
+        arrivals.record_stamp(session, job_id, stamp)
+        outbox.emit(session, outbox.LETTER_DONE, outbox.letter_data(row, job=job_id))
     return "done"
 
 
