@@ -347,6 +347,10 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             last = m.end()
             i = skip_to(m.end())
             continue
+        prev = tokens[i - 1].text if i else ""
+        if f == "to chuc" and prev not in (",", ";") and fold(prev) not in ("cac", "va", "cua"):
+            result.predicate, result.strong = tok.start, True  # `Cục X tổ chức thẩm định`: a verb here
+            break
         m = PREDICATE.match(folded, tok.start)
         if m and (f not in BODY_WORDS or m.end() > tok.end):
             result.predicate, result.strong = tok.start, True

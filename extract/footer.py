@@ -96,7 +96,9 @@ def _extract(views: ZoneViews, out: Extraction, symbol: str | None, number: str 
     _, used = _distribution(dist_lines, None)
     signer_lines += dist_lines[used:]
     if right and len(signer_lines) > len(right):
-        signer_lines.sort(key=lambda s: s.key)
+        signer_lines.sort(key=lambda s: s.key)  # two columns: put the moved parts back by height
+    elif not right:
+        signer_lines.sort(key=lambda s: s.start)  # one text: document order
     signer, signer_ev = _signer(signer_lines)
     name = signer.name if signer else None
     items, _ = _distribution(dist_lines[:used], name)
@@ -363,6 +365,12 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
                 authority.append(usable[j + 1])
                 j += 1
             j += 1
+            # `KT. CỤC TRƯỞNG` / `CỤC CHUYỂN ĐỔI SỐ QUỐC GIA`: the unit the post belongs to, no post itself.
+            while j < len(usable) and _caps(usable[j].text) and not _POST_CAPS.search(usable[j].text):
+                if _PREFIX.match(usable[j].text.strip()) or _person(usable[j].text.strip()):
+                    break
+                authority.append(usable[j])
+                j += 1
             continue
         break
     start = j if authority else 0

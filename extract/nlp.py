@@ -121,7 +121,8 @@ def tagged(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 # --- spaCy Matcher over segmented words ---------------------------------------------------
 
 # Verbs by which a letter hands work to a body: `Giao Sở X ...`, `Đề nghị Tập đoàn Y ...`.
-TRIGGER_VERBS = ("giao", "giao cho", "đề nghị", "yêu cầu", "ủy quyền", "uỷ quyền", "phân công", "chỉ đạo")
+# Not `chỉ đạo`: `UBND các tỉnh chỉ đạo Sở X ...` makes its subject the one who must act.
+TRIGGER_VERBS = ("giao", "giao cho", "đề nghị", "yêu cầu", "ủy quyền", "uỷ quyền", "phân công")
 
 
 @lru_cache(maxsize=1)
