@@ -17,6 +17,7 @@ this one, on paper) received it first.
 
 from __future__ import annotations
 
+import logging
 import os
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -26,8 +27,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from ingest.model import Document
+
 from .errors import InvalidRequest, NotFound
 from .models import Base, Job, utcnow
+
+log = logging.getLogger("congvan.arrivals")
 
 # Vietnam keeps UTC+7 all year: the book restarts at local midnight on 1 January.
 VIETNAM = timezone(timedelta(hours=7))
@@ -145,3 +150,15 @@ def for_letter(session: Session, letter_id: int) -> dict[str, Any]:
     if arrival is None:
         raise NotFound(f"letter {letter_id} has no entry in the arrivals book")
     return arrival
+
+
+def stamp_of(doc: Document) -> dict[str, Any] | None:
+    """What the ĐẾN stamp on page 1 says; a reader bug costs the stamp, never the letter."""
+    from extract.arrival import read_arrival_stamp  # here: the web process does not load `extract`
+
+    try:
+        stamp = read_arrival_stamp(doc)
+    except Exception:
+        log.exception("reading the arrival stamp failed")
+        return None
+    return stamp.as_dict() if stamp else None
