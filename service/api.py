@@ -34,6 +34,7 @@ from .filestore import FileStore
 from .intake import check_size, submit
 from .interchange_api import build_router as interchange_router
 from .jobs import JobRunner
+from .links.routes import router as links_router
 from .models import Job
 from .pipeline import pipeline_version
 from .store import correct_letter
@@ -193,6 +194,7 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
 
     # Before the routes with a path parameter: `/api/letters/export` is no letter id.
     app.include_router(interchange_router(service, needs))
+    app.include_router(links_router)  # citation graph, bodies, pilots, task trace (service/links)
 
     # -- ingest --------------------------------------------------------------
     @app.post("/api/letters", status_code=202, tags=["ingest"])
