@@ -131,7 +131,14 @@ def grey_frames(data: bytes, media_type: str, limits: Limits) -> Iterator[Image.
 
 
 def to_grey(image: Image.Image) -> Image.Image:
-    """8-bit grey, whatever the source mode (1-bit, palette, CMYK, 16-bit, alpha)."""
+    """8-bit grey, whatever the source mode (1-bit, palette, CMYK, 16-bit, alpha); keeps `dpi`."""
+    grey = _grey(image)
+    if "dpi" in image.info:
+        grey.info["dpi"] = image.info["dpi"]
+    return grey
+
+
+def _grey(image: Image.Image) -> Image.Image:
     image = ImageOps.exif_transpose(image) or image
     mode = image.mode
     if mode == "L":

@@ -19,7 +19,7 @@ from . import deskew, images, pdf
 from .errors import FileTooLarge
 from .limits import Limits
 from .model import Document, Line, Page, TextSource
-from .ocr import ocr_lines
+from .ocr import image_dpi, ocr_lines
 from .sniff import PDF, sniff_media_type
 from .zones import holds_noi_nhan, zone_page
 
@@ -92,7 +92,7 @@ def read_image_page(image: Image.Image, number: int, limits: Limits) -> PageWord
     if not guess.sure:
         rotation, skew = _confirm_orientation(image, guess)
     upright = deskew.straighten(image, rotation, skew)
-    lines = ocr_lines(upright, limits.ocr_seconds)
+    lines = ocr_lines(upright, limits.ocr_seconds, image_dpi(image))
     return PageWords(
         number=number,
         width=float(upright.width),
