@@ -108,7 +108,10 @@ def validate_xml(data: bytes | str) -> None:
     if "<!DOCTYPE" in text or "<!ENTITY" in text:
         # Appendix VI needs no DTD; refusing it shuts out entity expansion and external entities.
         raise InvalidInterchange("not an Appendix VI document: DOCTYPE and ENTITY declarations are refused")
-    errors = list(_xsd().iter_errors(text))
+    try:
+        errors = list(_xsd().iter_errors(text))
+    except (xmlschema.XMLSchemaException, SyntaxError, ValueError) as exc:  # not even well-formed
+        raise InvalidInterchange(f"not well-formed XML: {exc}") from exc
     if errors:
         first = errors[0]
         raise InvalidInterchange(f"not an Appendix VI document: {first.path or ''}: {first.reason}")
