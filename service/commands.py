@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from . import commands_links
 from .auth import Role, create_key, list_keys
 from .config import Settings
 from .db import Database
@@ -49,6 +50,7 @@ def register(subparsers: Any) -> None:
     watch.add_argument("dir", type=Path)
     watch.add_argument("--poll", type=float, default=2.0, help="seconds between looks at DIR")
     watch.set_defaults(func=cmd_watch)
+    commands_links.register(subparsers)  # pilots and links subcommands live with their feature
 
 
 def _database(settings: Settings) -> Database:
