@@ -35,7 +35,7 @@ _GROUP_NOUNS = (
     r"so|bo|ban|nganh|co\s+quan|don\s+vi|to\s+chuc|ca\s+nhan|dia\s+phuong|doanh\s+nghiep|ho|huyen|quan"
     r"|xa|phuong|thi\s+xa|thanh\s+pho|truong|hoi|doan\s+the|tap\s+doan|tong\s+cong\s+ty|cong\s+ty"
     r"|ngan\s+hang|cuc|vu|vien|phong|uy\s+ban|ubnd|thanh\s+vien|chu\s+dau\s+tu|co\s+so|luc\s+luong"
-    r"|chi\s+cuc|trung\s+tam|hiep\s+hoi|benh\s+vien|dai|bao|chi\s+nhanh|tinh|nha\s+mang|nha\s+cung\s+cap"
+    r"|chi\s+cuc|trung\s+tam|hiep\s+hoi|benh\s+vien|dai|bao|chi\s+nhanh|tinh|nha\s+mang|nha\s+cung\s+cap|ong|ba|dong\s+chi|can\s+bo|cong\s+chuc|vien\s+chuc|thanh\s+vien"
 )
 _GROUP = re.compile(rf"cac\s+(?:{_GROUP_NOUNS})\b")
 
@@ -46,6 +46,7 @@ _GROUP = re.compile(rf"cac\s+(?:{_GROUP_NOUNS})\b")
 # which the decree's capitalisation rule marks as a common noun).
 _ORGS: tuple[tuple[str, int], ...] = (
     (r"uy\s*ban\s+nhan\s+dan|ubnd|hdnd|ub\s*mttq|uy\s*ban\s+mat\s+tran|hoi\s+dong\s+nhan\s+dan", 0),
+    (r"to\s+cong\s+tac|to\s+giup\s+viec|doan\s+kiem\s+tra|doan\s+cong\s+tac|ban\s+chi\s+dao|ban\s+to\s+chuc", 0),
     (r"chinh\s+phu|quoc\s+hoi|tinh\s+uy|thanh\s+uy|huyen\s+uy|vnpt|viettel|mobifone|evn", 0),
     (r"van\s+phong|cong\s+an|thanh\s+tra|kho\s+bac|bao\s+hiem\s+xa\s+hoi|dang\s+uy|bo\s+chi\s+huy", 1),
     (r"tap\s+doan|tong\s+cong\s+ty|cong\s+ty|ngan\s+hang|bo\s+tu\s+lenh|mat\s+tran|lien\s+doan", 2),
@@ -82,6 +83,7 @@ ENUM_NOUNS = frozenset(
         "hội",
         "trường",
         "hộ gia đình",
+        "bà",
         "công ty",
         "bộ",
         "cơ sở",
@@ -160,7 +162,7 @@ BODY_WORDS = frozenset(
 
 # Verbs that open the predicate of a directive (folded): who must act does *this*.
 _PREDICATES = (
-    r"chiu\s+trach\s+nhiem|co\s+trach\s+nhiem|co\s+y\s+kien|chu\s+tri|phoi\s+hop|chi\s+dao|nghien\s+cuu"
+    r"chiu\s+trach\s+nhiem|co\s+trach\s+nhiem|co\s+nhiem\s+vu|co\s+y\s+kien|chu\s+tri|phoi\s+hop|chi\s+dao|nghien\s+cuu"
     r"|trien\s+khai|to\s+chuc\s+(?:thuc|trien|kiem|danh|tong|hop|lam)|thuc\s+hien|kiem\s+tra|huong\s+dan"
     r"|bao\s+cao|ra\s+soat|tham\s+muu|theo\s+doi|don\s+doc|xay\s+dung|can\s+cu|khan\s+truong|chu\s+dong"
     r"|tiep\s+tuc|quan\s+tam|bo\s+tri|cung\s+cap|dam\s+bao|bao\s+dam|xem\s+xet|giai\s+quyet|tang\s+cuong"
@@ -171,7 +173,10 @@ _PREDICATES = (
     r"|rut\s+kinh\s+nghiem|dieu\s+chinh|sua\s+doi|bo\s+sung|kip\s+thoi|chiu|tao\s+dieu\s+kien|hop\s+tac"
 )
 PREDICATE = re.compile(rf"(?:{_PREDICATES})\b")
-_BODY_PHRASES = re.compile(r"(?:co\s+lien\s+quan|lien\s+quan|truc\s+thuoc|thuoc|cung\s+cap\s+dich\s+vu)\b")
+_BODY_PHRASES = re.compile(
+    r"(?:co\s+lien\s+quan|lien\s+quan|truc\s+thuoc|thuoc|cung\s+cap\s+dich\s+vu"
+    r"|co\s+ten(?:\s+(?:tai|o)\s+\w+(?:\s+\d+)?)?)\b"
+)
 
 
 _LIST_STOP = frozenset(

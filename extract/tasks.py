@@ -131,7 +131,8 @@ def _closing_paragraph(text: str, last: Unit, end: int, view: TextView | None) -
         return None
     starts = paragraph_starts(text, first_line_end, end, view)
     # An item that is a label and a value (`3. Địa điểm: Hội trường ...`) gives no directive:
-    # any directive paragraph after it stands outside the numbered list.
+    # any directive paragraph after it stands outside the numbered list. (Not so for an article,
+    # whose paragraphs are its clauses: `Điều 3. Quyết định này có hiệu lực ... / Chánh Văn phòng ...`.)
     leaf = last
     while leaf.children:
         leaf = leaf.children[-1]
@@ -144,7 +145,7 @@ def _closing_paragraph(text: str, last: Unit, end: int, view: TextView | None) -
         if not sentence:
             continue
         s, e = sentence[0]
-        if not item_orders and _directive_clauses(text, s, e):
+        if not item_orders and leaf.level > 1 and _directive_clauses(text, s, e):
             return p
         trigger = _trigger(text, words(text, s, e), e)
         if trigger is not None and trigger.start > _skip_space(text, s, e) + 2:
@@ -306,7 +307,9 @@ def _unit_tasks(text: str, unit: Unit, inherited: list[tuple[int, int]], year: i
     own_start, own_end = unit.start, unit.own_end
     clauses = _directive_clauses(text, own_start, own_end)
     if unit.level == 1 and clauses and _force_clause(text, own_start, own_end):
-        # `Điều 2. Quyết định này có hiệu lực ...` then a directive: its article heading was lost.
+        # `Điều 2. Quyết định này có hiệu lực ...` then a directive: the article on entry into force
+        # assigns nobody, so the directive is an article whose heading is not printed (ordinal null,
+        # the labels' convention).
         return [_sentence_task(text, c, year) for c in clauses] + [
             t for c in unit.children for t in _unit_tasks(text, c, [], year)
         ]
