@@ -46,7 +46,10 @@ _GROUP = re.compile(rf"cac\s+(?:{_GROUP_NOUNS})\b")
 # which the decree's capitalisation rule marks as a common noun).
 _ORGS: tuple[tuple[str, int], ...] = (
     (r"uy\s*ban\s+nhan\s+dan|ubnd|hdnd|ub\s*mttq|uy\s*ban\s+mat\s+tran|hoi\s+dong\s+nhan\s+dan", 0),
-    (r"to\s+cong\s+tac|to\s+giup\s+viec|doan\s+kiem\s+tra|doan\s+cong\s+tac|ban\s+chi\s+dao|ban\s+to\s+chuc", 0),
+    (
+        r"to\s+cong\s+tac|to\s+giup\s+viec|doan\s+kiem\s+tra|doan\s+cong\s+tac|ban\s+chi\s+dao|ban\s+to\s+chuc",
+        0,
+    ),
     (r"chinh\s+phu|quoc\s+hoi|tinh\s+uy|thanh\s+uy|huyen\s+uy|vnpt|viettel|mobifone|evn", 0),
     (r"van\s+phong|cong\s+an|thanh\s+tra|kho\s+bac|bao\s+hiem\s+xa\s+hoi|dang\s+uy|bo\s+chi\s+huy", 1),
     (r"tap\s+doan|tong\s+cong\s+ty|cong\s+ty|ngan\s+hang|bo\s+tu\s+lenh|mat\s+tran|lien\s+doan", 2),
@@ -203,7 +206,9 @@ _LIST_STOP = frozenset(
 
 # The office serving two bodies at once (`Văn phòng HĐND và UBND huyện`,
 # `Văn phòng Đoàn ĐBQH và HĐND tỉnh`): its `và` joins the two bodies it serves, not two bodies.
-_JOINT_OFFICE = re.compile(r"van\s+phong\s+(?:hdnd|hoi\s+dong\s+nhan\s+dan|doan\s+dbqh|doan\s+dai\s+bieu\s+quoc\s+hoi)")
+_JOINT_OFFICE = re.compile(
+    r"van\s+phong\s+(?:hdnd|hoi\s+dong\s+nhan\s+dan|doan\s+dbqh|doan\s+dai\s+bieu\s+quoc\s+hoi)"
+)
 
 
 def head_at(text: str, pos: int, folded: str | None = None) -> int | None:
