@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from .fuzzy import fold
-from .places import province_at, repair_place
+from .places import province_at, tone_norm
 
 # Kinds of body, longest first when one is a prefix of another.
 BODY_NOUNS: tuple[str, ...] = (
@@ -93,6 +93,24 @@ def _title(word: str) -> str:
     return word[:1].upper() + word[1:].lower()
 
 
+_ONE_SYLLABLE_PLACES = [key[0] for key, _ in _PLACE_KEYS if len(key) == 1]
+
+
+def _unglue(words: list[str]) -> list[str]:
+    """`TỈNHHÀ TĨNH` (OCR lost the space) → `TỈNH HÀ TĨNH` when a province follows the unit noun."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        folded = fold(word)
+        for noun in _ONE_SYLLABLE_PLACES:
+            rest = word[len(noun) :]
+            if folded.startswith(noun) and rest and province_at([rest, *words[i + 1 :]], 0) is not None:
+                out.extend([word[: len(noun)], rest])
+                break
+        else:
+            out.append(word)
+    return out
+
+
 def _worn_place_noun(words: list[str], i: int) -> tuple[str, int] | None:
     """`TÍNH HẬU GIANG` (OCR for `TỈNH`): a one-syllable unit folds to a place noun and a province follows."""
     folded = fold(words[i])
@@ -126,7 +144,7 @@ def _word_starts(words: list[str]) -> set[int]:
 
 def normal_case(printed: str) -> str:
     """A body name in normal case; text already in mixed case is re-cased the same way."""
-    words = [w for w in re.sub(r"\s+", " ", printed.replace("|", " ")).strip().split(" ") if w]
+    words = _unglue([w for w in re.sub(r"\s+", " ", printed.replace("|", " ")).strip().split(" ") if w])
     out: list[str] = []
     mode = "start"  # start | name-start | name | place
     enterprise, word_starts = False, set()
@@ -150,11 +168,15 @@ def normal_case(printed: str) -> str:
             if body[0] in ENTERPRISE_NOUNS:
                 enterprise, word_starts = True, _word_starts(words)
             continue
-        province = province_at(words, i)
+        province = province_at(words, i, fuzzy=mode == "place")
         if province:
             printed = " ".join(_title(w) for w in words[i : i + province[1]])
-            out.extend(repair_place(printed).split())
+            canonical = province[0]
+            out.extend((printed if tone_norm(printed) == tone_norm(canonical) else canonical).split())
             i += province[1]
+            continue
+        if word in ("-", "–") and i + 1 < len(words) and _match(words, i + 1, _PLACE_KEYS):
+            i += 1  # a rule read as a dash between the kind of body and its unit
             continue
         low = word.lower()
         if low in _CONNECTORS:

@@ -93,7 +93,10 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         subject = _guard(lambda: _title_subject(title, issuer))
         out.put("doc_type", title.value[0], title.regions())
     else:
-        subject = _guard(lambda: _first(_vv_subject, [views.header_left], head))
+        def vv_rule(view: TextView, lines: list[Span]) -> Found | None:
+            return _vv_subject(view, lines, in_zone=view is not head.view)
+
+        subject = _guard(lambda: _first(vv_rule, [views.header_left], head))
         doc_type = type_of_symbol(symbol_value) or (CONG_VAN if subject else None)
         out.put("doc_type", doc_type, number.regions() if number and doc_type else None)
     out.put("subject", subject.value if subject else None, subject.regions() if subject else None)
@@ -213,10 +216,17 @@ def _bodies(view: TextView, lines: list[Span], number: Found | None) -> tuple[Fo
     units = split_units([c.text for c in candidates])
     if not units:
         return None, None
-    picked = [[candidates[i] for i in unit] for unit in units]
+    picked = [_trim_unit([candidates[i] for i in unit]) for unit in units]
     issuer = _joined(view, picked[-1], normal_case)
     parent = _joined(view, picked[-2], str) if len(picked) >= 2 else None  # as printed
     return parent, issuer
+
+
+def _trim_unit(spans: list[Span]) -> list[Span]:
+    """The rule under the issuer read as ` -` or `.` after its last line goes."""
+    last = spans[-1]
+    text = re.sub(r"[\s\-–.,_]+$", "", last.text)
+    return [*spans[:-1], Span(last.start, last.end, text)] if text else spans[:-1] or spans
 
 
 def _joined(view: TextView, spans: list[Span], shape: Callable[[str], str]) -> Found:
@@ -285,7 +295,7 @@ def _place_before(
     words: list[str] = []
     first: int | None = None
     for m in reversed(list(re.finditer(r"\S+", view.text[start:end]))):
-        word = m.group(0).strip(",|")
+        word = m.group(0).strip(",|\"'“”‘’`")
         if not word:
             continue
         if not _PLACE_WORD.match(word) or (words and _mixed(words) and len(word) > 1 and word.isupper()):
@@ -387,8 +397,20 @@ def _title_subject(title: Found, issuer: Found | None) -> Found | None:
         picked.extend(row)
         if len(picked) >= MAX_SUBJECT_LINES:
             break
-    value = " ".join(" ".join(s.text.split()) for s in picked).strip()
+    value = clean_subject(" ".join(s.text for s in picked))
     return Found(value, view, tuple((s.start, s.end) for s in picked)) if value else None
+
+
+_DUST = re.compile(r"(?<!\S)[.`'_~^·:;|]+(?!\S)")
+
+
+def clean_subject(text: str) -> str | None:
+    """Subject lines joined, without OCR dust: lone dots and ticks between words, rules
+    and dashes before the first word, trailing ellipses and colons."""
+    text = _DUST.sub(" ", " ".join(text.split()))
+    text = re.sub(r"^[\W_]+(?=\w)", "", " ".join(text.split()))
+    text = re.sub(r"(?:\s*(?:\.{2,}|[:;`'_~^|—]))+$", "", text).strip()
+    return text or None
 
 
 Box = tuple[float, float, float, float]
@@ -436,6 +458,7 @@ def _is_centred(margins: tuple[float, float] | None, box: Box | None) -> bool:
 
 
 def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
+    text = re.sub(r"^[\W_]+", "", text)
     if not picked or not is_capital_line(text) or _SUBJECT_CONNECTOR.search(picked[-1].text):
         return False
     folded = fold(text)
@@ -458,8 +481,12 @@ def _vv_at(text: str) -> re.Match[str] | None:
     return m if len(bare) >= 2 and fold(bare) != "va" else None
 
 
-def _vv_subject(view: TextView, lines: list[Span]) -> Found | None:
-    """`V/v <subject>` over one to four lines (OCR: `Vlv`, `V/V`, `VỰv`, `VÀ,`), without `V/v`."""
+def _vv_subject(view: TextView, lines: list[Span], in_zone: bool = False) -> Found | None:
+    """`V/v <subject>` over one to four lines (OCR: `Vlv`, `V/V`, `VỰv`, `VÀ,`), without `V/v`.
+
+    In the header-left zone every line under `V/v` is subject (OCR may prefix one with a
+    stray `-`); in the whole text the subject ends at the next header or body line.
+    """
     for i, line in enumerate(lines):
         m = _vv_at(line.text)
         if not m:
@@ -470,20 +497,19 @@ def _vv_subject(view: TextView, lines: list[Span]) -> Found | None:
             text = nxt.text.strip()
             if not text:
                 continue
-            if len(picked) >= MAX_SUBJECT_LINES or _ends_vv(text):
+            if len(picked) >= MAX_SUBJECT_LINES or _ends_vv(text, in_zone):
                 break
             picked.append(_cut_date(view, nxt))
-        parts = [" ".join(p.text.split()).strip(" :;|_—") for p in picked]
-        value = " ".join(p for p in parts if p)
+        value = clean_subject(" ".join(p.text for p in picked))
         if value:
             return Found(value, view, tuple((p.start, p.end) for p in picked))
     return None
 
 
-def _ends_vv(text: str) -> bool:
+def _ends_vv(text: str, in_zone: bool) -> bool:
     return (
         is_capital_line(text)
-        or text.lstrip().startswith(("-", "+", "Số"))
+        or text.lstrip().startswith(("Số",) if in_zone else ("-", "+", "Số"))
         or bool(body_start(text))
         or bool(_DATE.match(text.strip()))
         or bool(re.match(r"^[A-ZĐÀ-Ỹ][^\s,]*(?:\s[A-ZĐÀ-Ỹ][^\s,]*){0,4},\s*" + _NGAY, text.strip(), re.I))

@@ -121,7 +121,8 @@ def is_capital_line(text: str) -> bool:
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
 
-_JUNK_TOKEN = re.compile(r"^(?:[^\w&]+|\S*\d\S*|_+|[^\W\d_]*[\u02b0-\u036f][^\W\d_]*)$")  # ˆ ˜: OCR dust
+# No letter or digit (`-_`, `|`), digits in a name (`TT9I`), modifier marks alone (`ˆ`): OCR dust.
+_JUNK_TOKEN = re.compile(r"^(?:[\W_]+|\S*\d\S*|[^\W\d_]*[\u02b0-\u036f][^\W\d_]*)$")
 
 
 def capital_text(span: Span) -> Span | None:

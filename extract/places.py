@@ -37,13 +37,31 @@ def tone_norm(text: str) -> str:
     return low
 
 
-def province_at(words: list[str], i: int) -> tuple[str, int] | None:
-    """The province whose name starts at words[i] (longest first) and its word count."""
+_BY_SQUASH: dict[str, str] = {"".join(k): p for k, p in _BY_FOLD.items()}
+
+
+def province_at(words: list[str], i: int, fuzzy: bool = False) -> tuple[str, int] | None:
+    """The province whose name starts at words[i] (longest first) and its word count.
+
+    OCR glues syllables (`LONGAN`), so names also compare without spaces; `fuzzy` (used
+    where a place name must follow, after `tỉnh`) forgives one wrong letter (`GIALAL`).
+    """
     for n in range(min(MAX_WORDS, len(words) - i), 0, -1):
         key = tuple(w for w in fold(" ".join(words[i : i + n]).replace("-", " ")).split())
         if key in _BY_FOLD and len(key) == n - words[i : i + n].count("-"):
             return _BY_FOLD[key], n
+        squashed = "".join(key)
+        if squashed in _BY_SQUASH:
+            return _BY_SQUASH[squashed], n
+        if fuzzy and len(squashed) >= 5:
+            close = [p for sq, p in _BY_SQUASH.items() if len(sq) == len(squashed) and _one_off(sq, squashed)]
+            if len(close) == 1:
+                return close[0], n
     return None
+
+
+def _one_off(a: str, b: str) -> bool:
+    return sum(x != y for x, y in zip(a, b, strict=True)) == 1
 
 
 def repair_place(printed: str) -> str:

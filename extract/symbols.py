@@ -76,16 +76,18 @@ def parse_number(text: str) -> NumberParse | None:
     Blank numbers (`     /UBND-KGVX`) and junk numbers (a handwritten number read by
     OCR as `lIŠ`) give number None and keep the symbol.
     """
+    text = re.sub("[⁄∕／]", "/", text)  # fraction and full-width slashes OCR reads
     slash = text.find("/")
     if slash < 0 or slash > 16:
-        glued = re.match(r"[ \t]*\d+(?=[A-ZĐ][^\s/]*-)", text)
+        # OCR dropped the slash or read it as a dot (`Số: 86GM-UBND`, `25.UBND-KGVX`).
+        glued = re.match(r"[ \t]*\d+[.,:;|\\]?(?=[A-ZĐ][^\s/]*-)", text)
         if glued is None:
             return None
-        # OCR dropped the slash (`Số: 86GM-UBND`): digits then a letter group can only be n/symbol.
-        slash = glued.end()
-        text = text[:slash] + "/" + text[slash:]
-        parsed = parse_number(text)
-        return None if parsed is None else NumberParse(parsed.number, parsed.symbol, parsed.length - 1)
+        # Digits then a letter group with a dash can only be <n>/<symbol>.
+        cut = glued.end()
+        sep = 1 if not text[cut - 1].isdigit() else 0
+        parsed = parse_number(text[: cut - sep] + "/" + text[cut:])
+        return None if parsed is None else NumberParse(parsed.number, parsed.symbol, parsed.length - 1 + sep)
     raw_number = text[:slash].strip(" \t.,:;'`|_")
     rest = text[slash + 1 :]
     lead = len(rest) - len(rest.lstrip(" \t"))
