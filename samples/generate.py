@@ -83,7 +83,7 @@ def render_scan(
     """A scan of the letter: image-only PDF, multi-page TIFF, or page 1 as PNG/JPEG.
 
     Clean scans are grey at 300 DPI; degraded ones are colour at 200 DPI with skew, blur, noise and
-    heavy JPEG compression drawn from `seed`. `fmt="text-pdf"` returns the born-digital PDF.
+    heavy JPEG compression drawn from `seed`. TIFFs are bilevel CCITT G4 (fax-like) at either DPI. `fmt="text-pdf"` returns the born-digital PDF.
     """
     if fmt == "text-pdf":
         return render_pdf(source, seed=seed)
@@ -96,7 +96,7 @@ def render_scan(
     if fmt == "pdf":
         return scan.image_pdf(pages, quality, res)
     if fmt == "tiff":
-        return scan.tiff(pages, res, bilevel=not degraded)
+        return scan.tiff(pages, res)  # bilevel CCITT G4, as office scanners and fax write TIFF
     return scan.single_image(pages[0], "png" if fmt == "png" else "jpeg", quality, res)
 
 
