@@ -14,8 +14,9 @@ from .core import HERE
 
 
 def mount(app: FastAPI) -> None:
-    from . import routes_auth, routes_directives, routes_letters, routes_upload
+    from . import routes_auth, routes_directives, routes_letters, routes_pilots, routes_trace, routes_upload
 
-    for module in (routes_auth, routes_upload, routes_letters, routes_directives):
+    pages = (routes_auth, routes_upload, routes_letters, routes_directives, routes_trace, routes_pilots)
+    for module in pages:
         app.include_router(module.router)
     app.mount("/static/web", StaticFiles(directory=HERE / "static"), name="web-static")

@@ -81,3 +81,7 @@ def letter_number(letter: dict[str, object]) -> str:
     if number and symbol:
         return f"{number}/{symbol}"
     return number or (f"…/{symbol}" if symbol else "(không số)")
+
+PILOT_STATES = {"proposed": "Đề xuất", "piloting": "Đang thí điểm", "evaluated": "Đã đánh giá",
+                "adopted": "Đã áp dụng", "stopped": "Đã dừng"}
+LINK_STATES = {"suggested": "Gợi ý", "confirmed": "Đã xác nhận", "rejected": "Đã bác bỏ"}

@@ -10,6 +10,9 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from .. import queries
 from ..auth import Right
+from ..errors import InvalidRequest
+from ..interchange.spreadsheet import rows_of, to_csv, to_xlsx
+from ..interchange_api import EXPORT_MAX, XLSX
 from . import session
 from .core import PageRoute, needs, page, service_of
 from .directives import STATES, state_bounds, state_of
@@ -53,3 +56,26 @@ def directives(request: Request, viewer: Reader, don_vi: str = "", tu_ngay: str 
     pages = max(1, -(-found["total"] // PER_PAGE))
     return page(request, "directives.html", viewer, found=found, filters=shown, states=STATES, trang=trang,
                 pages=pages, export_query=export_query)
+
+
+@router.get("/chi-dao/xuat")
+def export(request: Request, viewer: Reader, format: str = "csv", don_vi: str = "", tu_ngay: str = "",
+           den_ngay: str = "", tinh_trang: str = "", van_ban: str = "", q: str = "") -> Response:
+    """The directives the table shows with these filters, in the interchange's CSV/XLSX columns."""
+    if format not in ("csv", "xlsx"):
+        raise InvalidRequest("Định dạng xuất là csv hoặc xlsx.")
+    args = directive_filters(don_vi, tu_ngay, den_ngay, tinh_trang, van_ban, q, date.today())
+    items: list[dict[str, Any]] = []
+    with service_of(request).db.read() as s:
+        while True:
+            found = queries.list_directives(s, **args, page=queries.Page(queries.MAX_LIMIT, len(items)))
+            if found["total"] > EXPORT_MAX:
+                raise InvalidRequest(f"{found['total']} nhiệm vụ khớp; mỗi lần xuất tối đa {EXPORT_MAX}. "
+                                     "Hãy thu hẹp điều kiện lọc.")
+            items += found["items"]
+            if not found["items"] or len(items) >= found["total"]:
+                break
+    rows = rows_of(items)
+    name = f"nhiem-vu-{date.today().isoformat()}.{format}"
+    body, media = (to_xlsx(rows), XLSX) if format == "xlsx" else (to_csv(rows), "text/csv; charset=utf-8")
+    return Response(body, media_type=media, headers={"Content-Disposition": f'attachment; filename="{name}"'})
