@@ -175,7 +175,9 @@ _PREDICATES = (
     r"|nghiem\s+tuc|khong|uu\s+tien|phan\s+cong|danh\s+gia|giam\s+sat|quan\s+ly|xu\s+ly|chap\s+hanh"
     r"|rut\s+kinh\s+nghiem|dieu\s+chinh|sua\s+doi|bo\s+sung|kip\s+thoi|chiu|tao\s+dieu\s+kien|hop\s+tac"
 )
-PREDICATE = re.compile(rf"(?:{_PREDICATES})\b")
+# A directive verb after a body ends its name too (`UBND thành phố kính trình ...`).
+_TRIGGERS = r"|kinh\s+trinh|trinh|kinh\s+de\s+nghi|de\s+nghi|giao|yeu\s+cau"
+PREDICATE = re.compile(rf"(?:{_PREDICATES}{_TRIGGERS})\b")
 _BODY_PHRASES = re.compile(
     r"(?:co\s+lien\s+quan|lien\s+quan|truc\s+thuoc|thuoc|cung\s+cap\s+dich\s+vu"
     r"|co\s+ten(?:\s+(?:tai|o)\s+\w+(?:\s+\d+)?)?)\b"

@@ -47,8 +47,12 @@ _NOT_ORDERING = re.compile(
     r"\s*(?:nhu\s+sau|:))\b"
 )
 # Carrying out with no content of its own: the closing formula of a letter.
-_GENERIC_WORDS = "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để"
+_GENERIC_WORDS = (
+    "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để xem xét quyết định"
+)
 _GENERIC = frozenset(fold(w) for w in _GENERIC_WORDS.split())
+# The subject asks someone else (`Viễn thông Gia Lai kính đề nghị UBND tỉnh ...`): that one acts.
+_REQUESTS = re.compile(r"(?:kinh\s+|tran\s+trong\s+)?(?:trinh|de\s+nghi|giao|yeu\s+cau|phan\s+cong|uy\s+quyen)\b")
 _DEADLINE = re.compile(
     r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)\s*(?:ngay\s*)?"
     r"(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut|')?\s*,?\s*(?:ngay\s*)?)?(?=\d)"
@@ -429,6 +433,7 @@ def _directive(text: str, start: int, end: int) -> Found | None:
         and subject.predicate is not None
         and (trigger is None or subject.predicate < trigger.start)
         and not _not_ordering(text, subject.predicate)
+        and not _REQUESTS.match(fold(text[subject.predicate : subject.predicate + 20]))
     )
     if ordering_subject and subject is not None:
         return Found(start, end, subject.bodies, subject.predicate)
