@@ -6,8 +6,8 @@ Roles (see `service.auth`): everything here needs the query right (clerk, reader
 auditor); a subscription, its deliveries and replays belong to the key that made it.
 """
 
-from __future__ import annotations
-
+# No `from __future__ import annotations`: FastAPI must see the route annotations as
+# objects, and `Query` below is local to `build_router`.
 import json
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -59,7 +59,7 @@ def _all_pages(fetch: Callable[[queries.Page], dict[str, Any]]) -> list[dict[str
             return items
 
 
-def build_router(service: Service, needs: Callable[[Right], Callable[..., Awaitable[Caller]]]) -> APIRouter:
+def build_router(service: "Service", needs: Callable[[Right], Callable[..., Awaitable[Caller]]]) -> APIRouter:
     router = APIRouter()
     Query = Annotated[Caller, Depends(needs(Right.QUERY))]
 
