@@ -1,7 +1,8 @@
 """Render the sample letters into PDFs and scans with their labels beside them.
 
     python -m samples.generate OUTDIR [--degraded] [--format pdf|tiff|png|jpeg|text-pdf]
-                               [--seed N] [--dpi N] [--only NAME ...] [--letters DIR]
+                               [--seed N] [--dpi N] [--rotate 90|180|270] [--stamp]
+                               [--only NAME ...] [--letters DIR]
     python -m samples.generate samples/scans --ship     (regenerate the shipped samples)
 
 writes `NAME.<ext>` + `NAME.json` for every letter source in `samples/letters/` (or `--letters`).
@@ -79,18 +80,23 @@ def render_scan(
     degraded: bool = False,
     seed: int = 0,
     dpi: int | None = None,
+    rotate: int = 0,
+    stamp: bool = False,
 ) -> bytes:
     """A scan of the letter: image-only PDF, multi-page TIFF, or page 1 as PNG/JPEG.
 
     Clean scans are grey at 300 DPI; degraded ones are colour at 200 DPI with skew, blur, noise and
-    heavy JPEG compression drawn from `seed`. TIFFs are bilevel CCITT G4 (fax-like) at either DPI. `fmt="text-pdf"` returns the born-digital PDF.
+    heavy JPEG compression drawn from `seed`. TIFFs are bilevel CCITT G4 (fax-like) at either DPI.
+    `rotate` turns the pages (90/180/270, a sheet fed sideways or upside down); `stamp` adds an
+    arrival stamp with a handwritten register number on page 1. `fmt="text-pdf"` returns the
+    born-digital PDF.
     """
     if fmt == "text-pdf":
         return render_pdf(source, seed=seed)
     if fmt not in scan.FORMATS:
         raise BadLetterSource(f"unknown scan format {fmt!r} (use one of {', '.join(EXTENSIONS)})")
     pdf = render_pdf(source, seed=seed)
-    pages = scan.scan_pages(pdf, degraded=degraded, seed=seed, dpi=dpi)
+    pages = scan.scan_pages(pdf, degraded=degraded, seed=seed, dpi=dpi, rotate=rotate, stamp=stamp)
     res = dpi or (200 if degraded else 300)
     quality = scan.Degradation.pick(seed).jpeg_quality if degraded else scan.CLEAN.jpeg_quality
     if fmt == "pdf":
@@ -137,12 +143,14 @@ def write_sample(
     seed: int = 0,
     dpi: int | None = None,
     name: str | None = None,
+    rotate: int = 0,
+    stamp: bool = False,
 ) -> Path | None:
     """Render one letter into `outdir/NAME.<ext>` with `NAME.json`; None if the format cannot hold it."""
     src = load_source(source_path)
     if fmt in ("png", "jpeg") and page_count(render_pdf(src, seed=seed)) > 1:
         return None
-    data = render_scan(src, fmt=fmt, degraded=degraded, seed=seed, dpi=dpi)
+    data = render_scan(src, fmt=fmt, degraded=degraded, seed=seed, dpi=dpi, rotate=rotate, stamp=stamp)
     stem = name or src.name
     out = Path(outdir) / f"{stem}.{EXTENSIONS[fmt]}"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -161,6 +169,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--degraded", action="store_true", help="skew, blur, noise, 200 DPI, strong JPEG")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--dpi", type=int, default=None)
+    ap.add_argument(
+        "--rotate", type=int, default=0, choices=(0, 90, 180, 270), help="pages fed sideways/upside down"
+    )
+    ap.add_argument("--stamp", action="store_true", help="arrival stamp with a handwritten number on page 1")
     ap.add_argument("--only", nargs="*", default=None, help="letter names to render (default: all)")
     ap.add_argument("--letters", type=Path, default=LETTERS_DIR, help="directory of letter sources")
     ap.add_argument("--ship", action="store_true", help="write the shipped set (SHIPPED) into OUTDIR")
@@ -179,7 +191,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise BadLetterSource(f"no letter sources (*.txt) found in {args.letters}")
         for i, path in enumerate(sources):
             out = write_sample(
-                path, args.outdir, fmt=args.format, degraded=args.degraded, seed=args.seed + i, dpi=args.dpi
+                path,
+                args.outdir,
+                fmt=args.format,
+                degraded=args.degraded,
+                seed=args.seed + i,
+                dpi=args.dpi,
+                rotate=args.rotate,
+                stamp=args.stamp,
             )
             print(f"{path.stem}: {'skipped (more than one page)' if out is None else out}")
     except CongvanError as exc:

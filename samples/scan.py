@@ -11,11 +11,12 @@ from __future__ import annotations
 import io
 import random
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
@@ -85,14 +86,75 @@ def degrade(page: Image.Image, how: Degradation, seed: int) -> Image.Image:
 
 
 def scan_pages(
-    pdf: bytes, *, degraded: bool = False, seed: int = 0, dpi: int | None = None
+    pdf: bytes,
+    *,
+    degraded: bool = False,
+    seed: int = 0,
+    dpi: int | None = None,
+    rotate: int = 0,
+    stamp: bool = False,
 ) -> list[Image.Image]:
-    """The scanned page images: grey at 300 DPI when clean, colour at 200 DPI and spoiled when degraded."""
+    """The scanned page images: grey at 300 DPI when clean, colour at 200 DPI and spoiled when degraded.
+
+    `rotate` (90, 180, 270, counter-clockwise) turns every page as a sheet fed sideways or upside down;
+    `stamp` adds the receiving office's arrival stamp (dấu "CÔNG VĂN ĐẾN") to page 1.
+    """
+    if rotate % 90:
+        raise ValueError(f"rotate must be a multiple of 90, not {rotate}")
     dpi = dpi or (200 if degraded else 300)
     pages = rasterise(pdf, dpi)
-    if not degraded:
-        return [p.convert("L") for p in pages]
-    return [degrade(p, Degradation.pick(seed + i), seed + i) for i, p in enumerate(pages)]
+    if stamp:
+        pages[0] = arrival_stamp(pages[0], dpi, seed)
+    if degraded:
+        pages = [degrade(p, Degradation.pick(seed + i), seed + i) for i, p in enumerate(pages)]
+    else:
+        pages = [p.convert("L") for p in pages]
+    return [p.rotate(rotate % 360, expand=True) if rotate % 360 else p for p in pages]
+
+
+def arrival_stamp(page: Image.Image, dpi: int, seed: int) -> Image.Image:
+    """The rectangular "CÔNG VĂN ĐẾN" stamp a receiving office puts in the top margin, filled by hand.
+
+    It carries its own `Số:` and date, which a reader must not take for the letter's own.
+    """
+    rnd = random.Random(seed * 7919 + 1)
+    mm = dpi / 25.4
+    img = page.convert("RGB")
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    d = ImageDraw.Draw(layer)
+    ink = (30, 50, 170, 200) if rnd.random() < 0.5 else (190, 30, 40, 200)
+    x0, y0 = int(rnd.uniform(25, 45) * mm), int(rnd.uniform(4, 8) * mm)
+    w, h = int(52 * mm), int(17 * mm)
+    d.rectangle((x0, y0, x0 + w, y0 + h), outline=ink, width=max(2, int(0.5 * mm)))
+    bold = ImageFont.truetype(_font("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf"), int(3.6 * mm))
+    plain = ImageFont.truetype(_font("LiberationSans-Regular.ttf", "DejaVuSans.ttf"), int(3.0 * mm))
+    d.text((x0 + w // 2, y0 + int(3.2 * mm)), "CÔNG VĂN ĐẾN", font=bold, fill=ink, anchor="mm")
+    d.text((x0 + int(2 * mm), y0 + int(8.5 * mm)), "Số:", font=plain, fill=ink, anchor="lm")
+    d.text((x0 + int(2 * mm), y0 + int(13.5 * mm)), "Ngày:", font=plain, fill=ink, anchor="lm")
+    # The clerk's handwriting: the register number and the day of arrival, in pen.
+    pen = (20, 30, 120, 230)
+    hand = ImageFont.truetype(_font("LiberationSerif-Italic.ttf", "DejaVuSerif-Italic.ttf"), int(4.2 * mm))
+    d.text(
+        (x0 + int(12 * mm), y0 + int(8.3 * mm)), str(rnd.randint(100, 4999)), font=hand, fill=pen, anchor="lm"
+    )
+    day = f"{rnd.randint(1, 28)}/{rnd.randint(1, 12)}"
+    d.text((x0 + int(14 * mm), y0 + int(13.3 * mm)), day, font=hand, fill=pen, anchor="lm")
+    layer = layer.rotate(rnd.uniform(-4, 4), resample=Image.Resampling.BICUBIC, center=(x0, y0))
+    img.paste(layer, (0, 0), layer)
+    return img
+
+
+def _font(*names: str) -> str:
+    for folder in (
+        "/usr/share/fonts/truetype/liberation2",
+        "/usr/share/fonts/truetype/liberation",
+        "/usr/share/fonts/truetype/dejavu",
+    ):
+        for name in names:
+            path = f"{folder}/{name}"
+            if Path(path).exists():
+                return path
+    raise RuntimeError(f"none of the fonts {names} is installed")
 
 
 def _jpeg(img: Image.Image, quality: int, dpi: int) -> bytes:
@@ -106,8 +168,10 @@ def image_pdf(pages: list[Image.Image], quality: int, dpi: int) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=True)
     c.setCreator("congvan samples scanner")
-    w, h = A4
     for page in pages:
+        # A page scanned sideways is a landscape page of the PDF.
+        w, h = A4 if page.height >= page.width else (A4[1], A4[0])
+        c.setPageSize((w, h))
         c.drawImage(ImageReader(io.BytesIO(_jpeg(page, quality, dpi))), 0, 0, width=w, height=h)
         c.showPage()
     c.save()

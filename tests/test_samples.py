@@ -299,3 +299,30 @@ def test_the_key_input_is_the_seed_letter_as_a_degraded_two_page_scan() -> None:
     doc = pdfium.PdfDocument(path.read_bytes())
     assert len(doc) == 2
     assert doc[0].get_textpage().get_text_range().strip() == ""
+
+
+def test_rotated_scans_turn_every_page_and_sideways_pages_are_landscape() -> None:
+    path = SAMPLES / "letters" / "vpcp-2026-3722.txt"
+    upright = np.asarray(Image.open(io.BytesIO(render_scan(path, fmt="png"))).convert("L"), dtype=np.int16)
+    turned = Image.open(io.BytesIO(render_scan(path, fmt="png", rotate=180))).convert("L")
+    flipped = np.asarray(turned, dtype=np.int16)
+    assert np.abs(flipped[::-1, ::-1] - upright).mean() < 1  # the same page, upside down
+    assert np.abs(flipped - upright).mean() > 3
+    doc = pdfium.PdfDocument(render_scan(path, fmt="pdf", rotate=90))
+    w, h = doc[0].get_size()
+    assert w > h
+    with pytest.raises(ValueError, match="multiple of 90"):
+        render_scan(path, fmt="png", rotate=45)
+
+
+def test_arrival_stamp_marks_page_one_only() -> None:
+    path = SAMPLES / "letters" / "ubnd-gia-lai-2023-ke-hoach-cds.txt"
+    plain = pdfium.PdfDocument(render_scan(path, fmt="pdf"))
+    stamped = pdfium.PdfDocument(render_scan(path, fmt="pdf", stamp=True, seed=4))
+
+    def top_band(doc: pdfium.PdfDocument, i: int) -> np.ndarray:
+        img = doc[i].render(scale=50 / 72).to_pil().convert("L")
+        return np.asarray(img, dtype=np.int16)[: img.height // 8]
+
+    assert np.abs(top_band(stamped, 0) - top_band(plain, 0)).mean() > 1
+    assert np.abs(top_band(stamped, 1) - top_band(plain, 1)).mean() < 0.5
