@@ -173,10 +173,17 @@ _PREDICATES = (
     r"|tuyen\s+truyen|gui|nop|hoan\s+thanh|hoan\s+thien|thong\s+nhat|tap\s+trung|can\b|phai|duoc|da\b|se\b"
     r"|nhan\s+duoc|la\b|ban\s+hanh|phe\s+duyet|lien\s+he|tham\s+gia|co\s+van\s+ban|co\s+y|co\b|chuan\s+bi"
     r"|nghiem\s+tuc|khong|uu\s+tien|phan\s+cong|danh\s+gia|giam\s+sat|quan\s+ly|xu\s+ly|chap\s+hanh"
-    r"|rut\s+kinh\s+nghiem|dieu\s+chinh|sua\s+doi|bo\s+sung|kip\s+thoi|chiu|tao\s+dieu\s+kien|hop\s+tac"
+    r"|kinh\s+(?:bao\s+cao|gui|de\s+xuat)|rut\s+kinh\s+nghiem|cho\s+phep|dua|lap|cu|tham\s+du|lua\s+chon"
+    r"|mo\s+rong|nang\s+cap|tham\s+dinh|tiep\s+thu|tra\s+loi|giai\s+trinh|lam\s+ro|pho\s+bien|quan\s+triet"
+    r"|chan\s+chinh|xac\s+minh|thong\s+ke|dang\s+ky|van\s+hanh|duy\s+tri|khac\s+phuc|hoan\s+tat|gop\s+y"
+    r"|cho\s+y\s+kien|lay\s+y\s+kien|day\s+manh|phat\s+huy|van\s+dong|nhac\s+nho|sap\s+xep|chuyen"
+    r"|thanh\s+toan|quyet\s+toan|phan\s+bo|tap\s+huan|boi\s+duong|huy\s+dong|ket\s+noi|tich\s+hop|dieu\s+chinh|sua\s+doi|bo\s+sung|kip\s+thoi|chiu|tao\s+dieu\s+kien|hop\s+tac"
 )
 # A directive verb after a body ends its name too (`UBND thành phố kính trình ...`).
-_TRIGGERS = r"|kinh\s+trinh|trinh|kinh\s+de\s+nghi|de\s+nghi|giao|yeu\s+cau"
+_TRIGGERS = (
+    r"|kinh\s+trinh|trinh(?!\s+do)|kinh\s+de\s+nghi|de\s+nghi|yeu\s+cau"
+    r"|giao(?!\s+(?:duc|thong|dich|luu|ban|nhan|tiep|hang|dat|duc|quyen|thoa|ket))"
+)
 PREDICATE = re.compile(rf"(?:{_PREDICATES}{_TRIGGERS})\b")
 _BODY_PHRASES = re.compile(
     r"(?:co\s+lien\s+quan|lien\s+quan|truc\s+thuoc|thuoc|cung\s+cap\s+dich\s+vu"
@@ -285,10 +292,18 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             j += 1
         return j
 
+    def extend(offset: int) -> int:
+        # The segmenter may fuse a head with the name after it (`Viettel Gia Lai` is one word).
+        for tok in tokens:
+            if tok.start < offset < tok.end:
+                return tok.end
+        return offset
+
     def close() -> None:
         if last > cur:
             result.bodies.append((cur, last))
 
+    last = extend(head_end)
     i = skip_to(head_end)
     guard = 0
     while i < n and guard < 120:
@@ -302,7 +317,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             h = head_at(text, nxt.start, folded)
             if h is not None and not bare_post(text[cur:last]):
                 close()
-                cur, last = nxt.start, h
+                cur, last = nxt.start, extend(h)
                 i = skip_to(h)
                 continue
             if tok.text == "," and (h is not None or nxt.capitalised or _enum_at(folded, nxt.start)):
@@ -326,7 +341,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
                 and (nxt.capitalised or folded[nxt.start :].startswith("cac "))
             ):
                 close()
-                cur, last = nxt.start, h
+                cur, last = nxt.start, extend(h)
                 i = skip_to(h)
                 continue
             if nxt.capitalised or _enum_at(folded, nxt.start):
@@ -371,7 +386,11 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             last = tok.end
             i += 1
             continue
-        if _is_verb(text, tok) and not _more_bodies_ahead(text, folded, tok.end, stop):
+        if (
+            _is_verb(text, tok)
+            and not _more_bodies_ahead(text, folded, tok.end, stop)
+            and not _strong_soon(tokens, i + 1, folded)
+        ):
             result.predicate = tok.start
             break
         last = tok.end  # an unknown noun inside the name (`các hộ gia đình`)
@@ -379,6 +398,17 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
     close()
     result.end = last
     return result
+
+
+def _strong_soon(tokens: list[Token], j: int, folded: str) -> bool:
+    """A known directive verb a few words on, before any punctuation: the POS verb before it is
+    part of the name (`các trung tâm giáo dục thường xuyên tỉnh chuẩn bị ...`)."""
+    for tok in tokens[j : j + 6]:
+        if not tok.text[:1].isalnum():
+            return False
+        if PREDICATE.match(folded, tok.start) and folded[tok.start : tok.end] not in BODY_WORDS:
+            return True
+    return False
 
 
 def _enum_at(folded: str, pos: int) -> bool:

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from .bodies import BodyList, clean, head_at, parse_list
+from .bodies import PREDICATE, BodyList, clean, head_at, parse_list
 from .dates import find_date, month_end, year_of
 from .fuzzy import find_keyword, fold
 from .listing import list_items
@@ -47,12 +47,12 @@ _NOT_ORDERING = re.compile(
     r"\s*(?:nhu\s+sau|:))\b"
 )
 # Carrying out with no content of its own: the closing formula of a letter.
-_GENERIC_WORDS = (
-    "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để xem xét quyết định"
-)
+_GENERIC_WORDS = "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để xem xét quyết định"
 _GENERIC = frozenset(fold(w) for w in _GENERIC_WORDS.split())
 # The subject asks someone else (`Viễn thông Gia Lai kính đề nghị UBND tỉnh ...`): that one acts.
-_REQUESTS = re.compile(r"(?:kinh\s+|tran\s+trong\s+)?(?:trinh|de\s+nghi|giao|yeu\s+cau|phan\s+cong|uy\s+quyen)\b")
+_REQUESTS = re.compile(
+    r"(?:kinh\s+|tran\s+trong\s+)?(?:trinh|de\s+nghi|giao(?!\s+(?:duc|thong|dich))|yeu\s+cau|phan\s+cong|uy\s+quyen)\b"
+)
 _DEADLINE = re.compile(
     r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)\s*(?:ngay\s*)?"
     r"(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut|')?\s*,?\s*(?:ngay\s*)?)?(?=\d)"
@@ -471,15 +471,16 @@ def _subject(text: str, start: int, end: int) -> BodyList | None:
     if head_at(text, start) is not None:
         found = parse_list(text, start, end)
         return found if found.bodies else None
-    window = text[start : min(end, start + 160)]
-    for m in re.finditer(r",\s+", window):
-        at = start + m.end()
-        if head_at(text, at) is not None:
-            found = parse_list(text, at, end)
-            if found.bodies and found.predicate is not None:
-                return found
-            return None
-    return None
+    if PREDICATE.match(fold(text[start : start + 30])):
+        return None  # the clause opens with an action (`Chủ trì, phối hợp với X, Y ...`): no subject
+    m = re.search(r",\s+", text[start : min(end, start + 160)])
+    if m is None:
+        return None
+    at = start + m.end()
+    if head_at(text, at) is None:
+        return None
+    found = parse_list(text, at, end)
+    return found if found.bodies and found.predicate is not None else None
 
 
 def _not_ordering(text: str, predicate: int) -> bool:
