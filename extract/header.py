@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .casing import normal_case
+from .consensus import respell, spellings
 from .fuzzy import fold
 from .headlines import (
     Span,
@@ -99,6 +100,8 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         subject = _guard(lambda: _first(vv_rule, [views.header_left], head))
         doc_type = type_of_symbol(symbol_value) or (CONG_VAN if subject else None)
         out.put("doc_type", doc_type, number.regions() if number and doc_type else None)
+    if subject is not None:
+        subject = _guard(lambda: _respelled(subject, views.whole)) or subject
     out.put("subject", subject.value if subject else None, subject.regions() if subject else None)
 
     urgency = _guard(lambda: _first(_urgency, [views.header_left, views.header_right, views.body], head))
@@ -522,6 +525,17 @@ def _cut_date(view: TextView, line: Span) -> Span:
     if not m:
         return line
     return Span(line.start, line.start + m.start(), line.text[: m.start()])
+
+
+def _respelled(subject: Found, whole: TextView) -> Found:
+    """OCR'd subjects take the tone marks the rest of the letter gives their words (`consensus`)."""
+    regions = subject.regions()
+    if not regions or all(r.confidence is None for r in regions):
+        return subject  # a text layer or plain text is spelled as printed
+    table = spellings(whole.text)
+    for key, counts in spellings(str(subject.value)).items():
+        table[key].subtract(counts)  # the subject's own reading is no vote
+    return Found(respell(str(subject.value), table), subject.view, subject.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

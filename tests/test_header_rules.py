@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract.casing import normal_case
+from extract.consensus import respell, spellings
 from extract.header import header_date
 from extract.headlines import Span, strip_motto
 from extract.places import repair_place
@@ -192,3 +193,22 @@ def test_symbol_groups_repaired_against_types_and_issuer(read: str, issuer: str,
 def test_worn_place_noun_before_a_province() -> None:
     assert normal_case("ỦY BAN NHÂN DÂN TÍNH HẬU GIANG") == "Ủy ban nhân dân tỉnh Hậu Giang"
     assert normal_case("SỞ TÍNH TOÁN") != "Sở tỉnh Toán"
+
+
+def test_respell_from_the_rest_of_the_letter() -> None:
+    body = "Treo cờ Tổ quốc. Ngày Tổ quốc, cờ Tổ quốc. Chuyển đổi số; chuyển đổi số."
+    table = spellings(body)
+    assert respell("Về việc treo cờ Tô quôc", table) == "Về việc treo cờ Tổ quốc"
+    assert respell("Chuyển đối số", table) == "Chuyển đổi số"
+
+
+@pytest.mark.parametrize(
+    ("value", "body"),
+    [
+        ("treo cờ Tô quôc", "cờ Tổ quốc"),  # one vote is no evidence
+        ("Thoả thuận hợp tác", "Thỏa thuận; thỏa thuận; thỏa thuận"),  # old tone placement is as printed
+        ("bán đấu giá", "bản đấu giá; bản đấu giá; bán đấu giá; bán đấu giá"),  # own spelling as common
+    ],
+)
+def test_respell_needs_clear_evidence(value: str, body: str) -> None:
+    assert respell(value, spellings(body)) == value

@@ -1,0 +1,71 @@
+"""Repair OCR's lost or wrong tone marks in a short value from the rest of the same letter.
+
+Tesseract reads `chuyển đổi số` as `chuyển đối số` or `Tổ quốc` as `Tô quôc` in one
+place and right in others. A subject's words nearly always recur in the body, so a
+word pair whose spelling the rest of the letter never (or at most half as often) gives,
+while one other spelling of the same letters (marks ignored) clearly leads, takes that
+spelling. Only marks change, never letters, and only on evidence from the document itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+
+from .fuzzy import fold
+from .places import tone_norm
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _pairs(text: str) -> list[tuple[re.Match[str], re.Match[str]]]:
+    """Adjacent words with nothing but spaces between them."""
+    words = list(_WORD.finditer(text))
+    return [(a, b) for a, b in zip(words, words[1:], strict=False) if not text[a.end() : b.start()].strip()]
+
+
+def spellings(corpus: str) -> dict[str, Counter[str]]:
+    """Folded word pair → how often each spelling (lower case) occurs in `corpus`."""
+    table: dict[str, Counter[str]] = defaultdict(Counter)
+    for a, b in _pairs(corpus):
+        pair = f"{a.group(0)} {b.group(0)}".lower()
+        table[fold(pair)][pair] += 1
+    return table
+
+
+def respell(value: str, table: dict[str, Counter[str]]) -> str:
+    """`value` with each word pair that the letter never spells so re-marked as the letter does."""
+    proposals: dict[int, set[str]] = defaultdict(set)  # word start → replacement words
+    for a, b in _pairs(value):
+        pair = f"{a.group(0)} {b.group(0)}".lower()
+        counts = table.get(fold(pair))
+        if not counts:
+            continue
+        own = max(counts[pair], 0)
+        # Old and new tone placement (`thoả`/`thỏa`) are both as printed: no repair between them.
+        ranked = [(s, n) for s, n in counts.most_common() if tone_norm(s) != tone_norm(pair) and n > 0]
+        if not ranked:
+            continue
+        best, votes = ranked[0]
+        if votes < 2 or votes < 2 * own or (len(ranked) > 1 and ranked[1][1] == votes):
+            continue
+        new_a, new_b = best.split(" ")
+        proposals[a.start()].add(_like(a.group(0), new_a))
+        proposals[b.start()].add(_like(b.group(0), new_b))
+    out = value
+    for start in sorted(proposals, reverse=True):
+        choices = proposals[start]
+        if len(choices) != 1:
+            continue  # two pairs disagree about this word: leave it as read
+        word = _WORD.match(value, start)
+        if word is None:
+            continue
+        out = out[:start] + choices.pop() + out[word.end() :]
+    return out
+
+
+def _like(printed: str, spelling: str) -> str:
+    """`spelling` in the letter case of `printed` (`Tô` + `tổ` → `Tổ`, `QUÔC` + `quốc` → `QUỐC`)."""
+    if printed.isupper() and len(printed) > 1:
+        return spelling.upper()
+    return "".join(s.upper() if p.isupper() else s for p, s in zip(printed, spelling, strict=False))
