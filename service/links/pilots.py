@@ -83,6 +83,9 @@ def update(session: Session, pilot_id: int, record: dict[str, Any]) -> Pilot:
     values = _clean(record, partial=True)
     if not values:
         raise InvalidRequest(f"send a JSON object with some of the fields {', '.join(FIELDS)}")
+    start, end = values.get("start", pilot.start), values.get("end", pilot.end)
+    if start and end and end < start:
+        raise InvalidRequest("a pilot cannot end before it starts")
     _apply(session, pilot, values)
     session.flush()
     suggest.rescore_all(session)

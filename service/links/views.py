@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import InvalidRequest, NotFound
-from ..folding import fold_words
 from ..models import AuditEntry, DirectiveRow, LetterRow, utcnow
 from . import pilots as pilot_records
 from .numbers import parse_number
+from .registry import name_key
 from .scoring import THRESHOLD, rank
 from .suggest import directive_facts, pilot_facts
 from .tables import Body, BodyAlias, BodySymbol, LetterBody, LetterNumber, Pilot, PilotLink
@@ -26,7 +26,7 @@ def list_bodies(session: Session, q: str | None, kind: str | None) -> dict[str, 
     if kind:
         stmt = stmt.where(Body.kind == kind)
     if q:
-        for word in fold_words(q).split():
+        for word in name_key(q).split():  # folded and expanded, as the alias keys are
             stmt = stmt.where(Body.id.in_(select(BodyAlias.body_id).where(BodyAlias.key.like(f"%{word}%"))))
     rows = list(session.scalars(stmt.limit(LIST_LIMIT)))
     return {"items": [{"id": b.id, "name": b.name, "kind": b.kind, "province": b.province, "origin": b.origin}
