@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import io
 import math
+import random
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -53,7 +55,54 @@ FONT_DIRS = (
 PAGE_W, PAGE_H = A4
 # Decree 30/2020 margins: top/bottom 20-25 mm, left 30-35 mm, right 15-20 mm.
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 30 * mm, 18 * mm, 20 * mm, 20 * mm
-TEXT_W = PAGE_W - MARGIN_L - MARGIN_R
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The typist's choices within what Decree 30/2020 allows; seed 0 is the canonical layout.
+
+    Other seeds vary margins, column widths, body size (13-14 pt), line spacing (single to 1.5),
+    indents and spacing, so that nothing downstream can learn one fixed position.
+    """
+
+    margin_l: float = MARGIN_L
+    margin_r: float = MARGIN_R
+    margin_t: float = MARGIN_T
+    header_left: float = 0.45  # share of the text width taken by the issuer's column
+    body_size: float = 14
+    leading: float = 1.22
+    indent: float = 10 * mm
+    after: float = 5
+    kinh_gui_indent: float = 15 * mm
+    date_gap: float = 14
+    footer_left: float = 0.45
+    noi_nhan_size: float = 11
+
+    @property
+    def text_w(self) -> float:
+        return PAGE_W - self.margin_l - self.margin_r
+
+    @staticmethod
+    def pick(seed: int) -> Layout:
+        if seed == 0:
+            return Layout()
+        rnd = random.Random(seed * 104729 + 7)
+        return Layout(
+            margin_l=rnd.uniform(30, 35) * mm,
+            margin_r=rnd.uniform(15, 20) * mm,
+            margin_t=rnd.uniform(18, 25) * mm,
+            header_left=rnd.uniform(0.42, 0.47),
+            body_size=rnd.choice((13, 13.5, 14)),
+            leading=rnd.uniform(1.12, 1.4),
+            indent=rnd.uniform(10, 12.7) * mm,
+            after=rnd.uniform(2, 8),
+            kinh_gui_indent=rnd.uniform(8, 25) * mm,
+            date_gap=rnd.uniform(4, 18),
+            footer_left=rnd.uniform(0.42, 0.5),
+            noi_nhan_size=rnd.choice((11, 12)),
+        )
+
+
 SEAL_RED = (200, 30, 35)
 INK_BLUE = (0.08, 0.15, 0.62)
 
@@ -293,8 +342,8 @@ def _fit(
     return Paragraph(markup, _style(name, size, bold=bold, italic=italic, align=TA_CENTER, lead=lead))
 
 
-def _header(src: LetterSource) -> Table:
-    left_w, right_w = TEXT_W * 0.45, TEXT_W * 0.55
+def _header(src: LetterSource, lay: Layout) -> Table:
+    left_w, right_w = lay.text_w * lay.header_left, lay.text_w * (1 - lay.header_left)
     inner_l, inner_r = left_w - 6, right_w - 6
     left: list[Flowable] = []
     for line in src.parent_lines:
@@ -313,7 +362,7 @@ def _header(src: LetterSource) -> Table:
     tagline = motto[-1] if motto else ""
     right.append(Rule(pdfmetrics.stringWidth(tagline, "Serif-Bold", 13), right_w - 4, gap=2))
     if len(src.header_right) > 1:
-        right.append(Spacer(1, 14))
+        right.append(Spacer(1, lay.date_gap))
         right.append(_fit("d", src.header_right[-1], 14, inner_r, italic=True))
     table = Table([[left, right]], colWidths=[left_w, right_w])
     table.setStyle(
@@ -328,7 +377,7 @@ def _header(src: LetterSource) -> Table:
     return table
 
 
-def _title(src: LetterSource) -> list[Flowable]:
+def _title(src: LetterSource, lay: Layout) -> list[Flowable]:
     out: list[Flowable] = []
     if src.urgency:
         out += [Spacer(1, 6), UrgencyStamp(src.urgency)]
@@ -337,12 +386,12 @@ def _title(src: LetterSource) -> list[Flowable]:
         out.append(Paragraph(escape(src.title[0]), _style("t", 14, bold=True, align=TA_CENTER, lead=1.3)))
         for line in src.title[1:]:
             out.append(Paragraph(escape(line), _style("s", 14, bold=True, align=TA_CENTER, lead=1.25)))
-        out.append(Rule(TEXT_W * 0.25, TEXT_W, gap=3))
+        out.append(Rule(lay.text_w * 0.25, lay.text_w, gap=3))
     return out
 
 
-def _body(src: LetterSource) -> list[Flowable]:
-    para = _style("b", 14, indent=10 * mm, lead=1.22, after=5)
+def _body(src: LetterSource, lay: Layout) -> list[Flowable]:
+    para = _style("b", lay.body_size, indent=lay.indent, lead=lay.leading, after=lay.after)
     out: list[Flowable] = [Spacer(1, 14)]
     lines = list(src.body)
     i = 0
@@ -356,7 +405,7 @@ def _body(src: LetterSource) -> list[Flowable]:
             while i + 1 < len(lines) and lines[i + 1].startswith("- "):
                 i += 1
                 items.append(lines[i])
-            out.append(_kinh_gui(rest, items))
+            out.append(_kinh_gui(rest, items, lay))
         elif line.startswith("= "):
             out.append(
                 Paragraph(_markup(line[2:]), _style("c", 14, bold=True, align=TA_CENTER, lead=1.3, after=6))
@@ -367,22 +416,22 @@ def _body(src: LetterSource) -> list[Flowable]:
     return out
 
 
-def _kinh_gui(rest: str, items: list[str]) -> Flowable:
+def _kinh_gui(rest: str, items: list[str], lay: Layout) -> Flowable:
     """`Kính gửi:` with one body on the same line (centred), or a list of `- ` items beside it."""
     if rest and not items:
         return Paragraph(f"Kính gửi: {escape(rest)}", _style("k1", 14, align=TA_CENTER, after=10))
     style = _style("k", 14, align=TA_LEFT, lead=1.22)
     cells = [Paragraph(escape(t), style) for t in ([rest] if rest else []) + items]
-    label_w = 40 * mm
+    label_w = lay.kinh_gui_indent + 25 * mm
     table = Table(
         [[Paragraph("Kính gửi:", _style("kl", 14, align=TA_LEFT)), cells]],
-        colWidths=[label_w, TEXT_W - label_w],
+        colWidths=[label_w, lay.text_w - label_w],
     )
     table.setStyle(
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (0, 0), 15 * mm),
+                ("LEFTPADDING", (0, 0), (0, 0), lay.kinh_gui_indent),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 10),
             ]
         )
@@ -390,14 +439,14 @@ def _kinh_gui(rest: str, items: list[str]) -> Flowable:
     return table
 
 
-def _footer(src: LetterSource, seed: int) -> Flowable:
-    left_w, right_w = TEXT_W * 0.45, TEXT_W * 0.55
+def _footer(src: LetterSource, seed: int, lay: Layout) -> Flowable:
+    left_w, right_w = lay.text_w * lay.footer_left, lay.text_w * (1 - lay.footer_left)
     left: list[Flowable] = []
     for i, line in enumerate(src.footer_left):
         if i == 0 and line.startswith("Nơi nhận"):
             left.append(Paragraph(escape(line), _style("nn", 12, bold=True, italic=True, align=TA_LEFT)))
         else:
-            left.append(Paragraph(escape(line), _style("ni", 11, align=TA_LEFT, lead=1.15)))
+            left.append(Paragraph(escape(line), _style("ni", lay.noi_nhan_size, align=TA_LEFT, lead=1.15)))
     seal_text = " ".join((*src.parent_lines, *src.issuer_lines))
     right = SignerBlock(src.signer_lines, src.signer_name, seal_text, seed)
     table = Table([[left or [Spacer(1, 1)], right]], colWidths=[left_w, right_w])
@@ -422,24 +471,28 @@ def _page_number(canvas: object, doc: object) -> None:
 
 
 def render_pdf(src: LetterSource, seed: int = 0) -> bytes:
-    """The letter as a born-digital PDF with a text layer (deterministic for a source and seed)."""
+    """The letter as a born-digital PDF with a text layer (deterministic for a source and seed).
+
+    Seed 0 gives the canonical layout; other seeds vary it within the decree (see `Layout`).
+    """
+    lay = Layout.pick(seed)
     font_family()
     buf = io.BytesIO()
     doc = SimpleDocTemplate(
         buf,
         pagesize=A4,
-        leftMargin=MARGIN_L,
-        rightMargin=MARGIN_R,
-        topMargin=MARGIN_T,
+        leftMargin=lay.margin_l,
+        rightMargin=lay.margin_r,
+        topMargin=lay.margin_t,
         bottomMargin=MARGIN_B,
         title=src.name,
         author="congvan samples",
         creator="congvan",
         invariant=True,
     )
-    story: list[Flowable] = [_header(src), *_title(src), *_body(src)]
+    story: list[Flowable] = [_header(src, lay), *_title(src, lay), *_body(src, lay)]
     if src.footer_left or src.signer_lines or src.signer_name:
-        story += [Spacer(1, 8), KeepTogether([_footer(src, seed)])]
+        story += [Spacer(1, 8), KeepTogether([_footer(src, seed, lay)])]
     doc.build(story, onLaterPages=_page_number)
     return buf.getvalue()
 
