@@ -479,7 +479,7 @@ def name_end(text: str, start: int, stop: int | None = None) -> int:
             break
         else:
             break
-    return last
+    return _committee_field(text, start, last, min(stop, last + 120)) if last > start else last
 
 
 # Syllables of the administrative nouns a name carries in lower case.
@@ -511,6 +511,23 @@ def _second_syllable(prev: Token, tok: Token, folded: str) -> bool:
         and tok.text.isalpha()
         and folded not in _STOP
     )
+
+
+# A steering committee or council is named by its field: `Ban Chỉ đạo quốc gia về phòng, chống
+# thiên tai`, `Hội đồng tỉnh về ...` (`phòng, chống` is one compound, not a list).
+_COMMITTEE = re.compile(r"(?:ban\s+chi\s+dao|hoi\s+dong|uy\s+ban\s+quoc\s+gia|to\s+cong\s+tac)\b")
+_FIELD = re.compile(
+    r"(?:\s+(?:quốc\s+gia|tỉnh|thành\s+phố|huyện|trung\s+ương))?\s+về\s+(?!việc\b)"
+    r"(?:phòng,\s*chống\s+)?[^\W\d]+(?:\s+[^\W\d]+){0,6}?(?=\s*[,;.:(]|\s+(?:về|tại|ngày|theo)\b|\s*$)"
+)
+
+
+def _committee_field(text: str, start: int, end: int, stop: int) -> int:
+    if not _COMMITTEE.match(fold(text), start):
+        return end
+    lower = text.lower()  # the field's words are printed in lower case, diacritics tell `tai` from `tại`
+    m = _FIELD.match(lower, end, stop) if len(lower) == len(text) else None
+    return m.end() if m else end
 
 
 def strip_post(name: str) -> str:

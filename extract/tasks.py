@@ -120,8 +120,9 @@ def find_tasks(text: str, year: int | None = None, view: TextView | None = None)
     closing = _closing_paragraph(text, units[-1], end, view) if units else None
     if closing is not None:
         _cut(units[-1], closing)
+    paragraphs = frozenset(paragraph_starts(text, start, end, view))
     for unit in units:
-        tasks.extend(_unit_tasks(text, unit, inherited, year))
+        tasks.extend(_unit_tasks(text, unit, inherited, year, paragraphs))
     if closing is not None:
         tasks.extend(_sentence_task(text, c, year) for c in _directive_clauses(text, closing, end))
     return tasks
@@ -166,19 +167,31 @@ def _cut(unit: Unit, at: int) -> None:
 
 
 def paragraph_starts(text: str, start: int, end: int, view: TextView | None = None) -> list[int]:
-    """Line starts that open a paragraph: the line before ends a sentence and, when the layout is
-    known, did not run to the right margin (a wrapped line that happens to end with a period)."""
+    """Line starts that open a paragraph: after a blank line, or after a line that ends a sentence
+    and, when the layout is known, did not run to the right margin (a wrapped line that happens to
+    end with a period)."""
     full = _full_lines(view) if view is not None else set()
     out = []
-    pos = text.find("\n", start, end)
-    while 0 <= pos < end:
-        nxt = pos + 1
-        prev_start = text.rfind("\n", 0, pos) + 1
-        prev = text[prev_start:pos].rstrip(" \t|")
-        line = text[nxt : text.find("\n", nxt, end) if text.find("\n", nxt, end) >= 0 else end].lstrip(" \t|")
-        if prev.endswith((".", ":", ";", "!", "?")) and line[:1].isupper() and prev_start not in full:
-            out.append(nxt + (len(text[nxt:]) - len(text[nxt:].lstrip(" \t|"))))
-        pos = text.find("\n", nxt, end)
+    line_start = text.rfind("\n", 0, start) + 1  # the line `start` falls in or ends
+    prev_text = text[line_start:start].strip(" \t|")
+    prev_start, blank = (line_start if prev_text else -1), False
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        line_end = end if nl < 0 else nl
+        line = text[pos:line_end]
+        stripped = line.strip(" \t|")
+        if not stripped:
+            blank = True
+        else:
+            at = pos + len(line) - len(line.lstrip(" \t|"))
+            ends = prev_text.endswith((".", ":", ";", "!", "?")) and prev_start not in full
+            if prev_start >= 0 and stripped[:1].isupper() and (blank or ends):
+                out.append(at)
+            prev_text, prev_start, blank = stripped, pos, False
+        if nl < 0:
+            break
+        pos = nl + 1
     return out
 
 
@@ -307,13 +320,24 @@ def _reset(last_no: dict[int, int], level: int) -> None:
         del last_no[deeper]
 
 
-def _unit_tasks(text: str, unit: Unit, inherited: list[tuple[int, int]], year: int | None) -> list[TaskSpan]:
+def _unit_tasks(
+    text: str,
+    unit: Unit,
+    inherited: list[tuple[int, int]],
+    year: int | None,
+    paragraphs: frozenset[int] = frozenset(),
+) -> list[TaskSpan]:
     own_start, own_end = unit.start, unit.own_end
     clauses = _directive_clauses(text, own_start, own_end)
-    if unit.level == 1 and clauses and _force_clause(text, own_start, own_end):
-        # `Điều 2. Quyết định này có hiệu lực ...` then a directive: the article on entry into force
-        # assigns nobody, so the directive is an article whose heading is not printed (ordinal null,
-        # the labels' convention).
+    if (
+        unit.level == 1
+        and clauses
+        and _skip_space(text, clauses[0].start, own_end) in paragraphs
+        and _force_clause(text, own_start, own_end)
+    ):
+        # `Điều 2. Quyết định này có hiệu lực ...` then a directive in a paragraph of its own: the
+        # article on entry into force assigns nobody, so that paragraph is an article whose heading
+        # is not printed (ordinal null, the labels' convention). On the same line it is one article.
         return [_sentence_task(text, c, year) for c in clauses] + [
             t for c in unit.children for t in _unit_tasks(text, c, [], year)
         ]
