@@ -19,13 +19,15 @@ from importlib import resources
 from typing import Any
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..folding import expand, fold
 from .tables import Body, BodyAlias, BodySymbol
 
-FUZZY_MIN = 92.0  # ratio of expanded keys: an OCR slip or two, never another body
+FUZZY_MIN = 90.0  # ratio of expanded keys: an OCR slip or two (and `close_names` word by word)
+_STOPWORDS = frozenset({"va", "cua", "thuoc"})
 # Posts in front of a body (`Giám đốc Sở Y tế`): the body is what follows.
 _TITLES = re.compile(r"^(?:pho\s+)?(?:giam doc|chu tich|thu truong|bo truong|tong giam doc|"
                      r"chanh(?= van phong)|truong ban|truong phong)\s+")
@@ -157,8 +159,22 @@ def find(session: Session, name: str | None, ctx: Context = Context(),
     key = name_key(full)
     if len(key) < 6 or _GROUP.match(key):
         return None  # short names and groups: exact only, a fuzzy guess would be another body
-    best = process.extractOne(key, list(table), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
-    return session.get(Body, table[best[0]]) if best else None
+    for candidate, _score, _i in process.extract(key, list(table), scorer=fuzz.ratio, score_cutoff=FUZZY_MIN,
+                                                 limit=5):
+        if close_names(key, candidate):
+            return session.get(Body, table[candidate])
+    return None
+
+
+def close_names(a: str, b: str) -> bool:
+    """Two folded names that differ only by OCR slips: same head word (`so` is never `bo`), word
+    for word at most one character apart (two in long words), so `ha nam` is never `ha noi`."""
+    ta = [t for t in a.split() if t not in _STOPWORDS]
+    tb = [t for t in b.split() if t not in _STOPWORDS]
+    if not ta or len(ta) != len(tb) or ta[0] != tb[0]:
+        return False
+    pairs = zip(ta, tb, strict=True)
+    return all(Levenshtein.distance(x, y) <= (1 if max(len(x), len(y)) <= 6 else 2) for x, y in pairs)
 
 
 def resolve(session: Session, name: str | None, ctx: Context = Context()) -> Body | None:
