@@ -24,7 +24,7 @@ from ingest.errors import CongvanError
 from ..auth import Right, authenticate
 from ..errors import Forbidden
 from . import session
-from .labels import DOC_ERRORS, ROLE_NAMES, letter_number, show_value, vn_date
+from .labels import DOC_ERRORS, ROLE_NAMES, letter_number, show_value, vn_date, vn_time
 
 if TYPE_CHECKING:  # the API module mounts these pages: importing it here would be circular
     from ..api import Service
@@ -40,6 +40,7 @@ def pager_query(params: Any, number: int) -> str:
 
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["vn_date"] = vn_date
+templates.env.filters["vn_time"] = vn_time
 templates.env.filters["show_value"] = show_value
 templates.env.filters["pager"] = pager_query
 templates.env.filters["letter_number"] = letter_number

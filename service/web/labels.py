@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+OFFICE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")  # the service stores UTC; clerks read Vietnamese time
+
 ROLE_NAMES = {"clerk": "văn thư", "reader": "người đọc", "auditor": "kiểm soát viên", "admin": "quản trị"}
 
 FIELD_NAMES = {
@@ -85,3 +90,16 @@ def letter_number(letter: dict[str, object]) -> str:
 PILOT_STATES = {"proposed": "Đề xuất", "piloting": "Đang thí điểm", "evaluated": "Đã đánh giá",
                 "adopted": "Đã áp dụng", "stopped": "Đã dừng"}
 LINK_STATES = {"suggested": "Gợi ý", "confirmed": "Đã xác nhận", "rejected": "Đã bác bỏ"}
+
+
+def vn_time(value: str | None) -> str:
+    """An ISO timestamp (UTC) as `25/11/2026 15:59`, Vietnamese time."""
+    if not value:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    if moment.tzinfo is None:  # SQLite hands back naive UTC
+        moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+    return moment.astimezone(OFFICE_TZ).strftime("%d/%m/%Y %H:%M")
