@@ -221,7 +221,7 @@ def test_tiff_holds_every_page() -> None:
 
 def test_degraded_scans_differ_from_clean_ones_and_are_deterministic() -> None:
     src = load_source(SAMPLES / "letters" / "vpcp-2026-3722.txt")
-    clean = Image.open(io.BytesIO(render_scan(src, fmt="png")))
+    clean = Image.open(io.BytesIO(render_scan(src, fmt="jpeg")))
     degraded_bytes = render_scan(src, fmt="jpeg", degraded=True, seed=1)
     degraded = Image.open(io.BytesIO(degraded_bytes))
     # 300 vs 200 DPI on A4 (210 x 297 mm)
@@ -303,22 +303,22 @@ def test_the_key_input_is_the_seed_letter_as_a_degraded_two_page_scan() -> None:
 
 def test_rotated_scans_turn_every_page_and_sideways_pages_are_landscape() -> None:
     path = SAMPLES / "letters" / "vpcp-2026-3722.txt"
-    upright = np.asarray(Image.open(io.BytesIO(render_scan(path, fmt="png"))).convert("L"), dtype=np.int16)
-    turned = Image.open(io.BytesIO(render_scan(path, fmt="png", rotate=180))).convert("L")
+    upright = np.asarray(Image.open(io.BytesIO(render_scan(path, fmt="jpeg", dpi=100))), dtype=np.int16)
+    turned = Image.open(io.BytesIO(render_scan(path, fmt="jpeg", dpi=100, rotate=180)))
     flipped = np.asarray(turned, dtype=np.int16)
-    assert np.abs(flipped[::-1, ::-1] - upright).mean() < 1  # the same page, upside down
+    assert np.abs(flipped[::-1, ::-1] - upright).mean() < 2  # the same page, upside down
     assert np.abs(flipped - upright).mean() > 3
-    doc = pdfium.PdfDocument(render_scan(path, fmt="pdf", rotate=90))
+    doc = pdfium.PdfDocument(render_scan(path, fmt="pdf", dpi=100, rotate=90))
     w, h = doc[0].get_size()
     assert w > h
     with pytest.raises(ValueError, match="multiple of 90"):
-        render_scan(path, fmt="png", rotate=45)
+        render_scan(path, fmt="jpeg", dpi=100, rotate=45)
 
 
 def test_arrival_stamp_marks_page_one_only() -> None:
     path = SAMPLES / "letters" / "ubnd-gia-lai-2023-ke-hoach-cds.txt"
-    plain = pdfium.PdfDocument(render_scan(path, fmt="pdf", seed=4))
-    stamped = pdfium.PdfDocument(render_scan(path, fmt="pdf", stamp=True, seed=4))
+    plain = pdfium.PdfDocument(render_scan(path, fmt="pdf", dpi=100, seed=4))
+    stamped = pdfium.PdfDocument(render_scan(path, fmt="pdf", dpi=100, stamp=True, seed=4))
 
     def top_band(doc: pdfium.PdfDocument, i: int) -> np.ndarray:
         img = doc[i].render(scale=50 / 72).to_pil().convert("L")
