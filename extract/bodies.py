@@ -389,7 +389,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
         if (
             _is_verb(text, tok)
             and not _more_bodies_ahead(text, folded, tok.end, stop)
-            and not _strong_soon(tokens, i + 1, folded)
+            and not (folded.startswith("cac ", cur) and _strong_soon(tokens, i + 1, folded))
         ):
             result.predicate = tok.start
             break

@@ -16,7 +16,8 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
-from .fuzzy import find_keyword, fold, similar
+from .fuzzy import fold, similar
+from .listing import find_list_keyword
 from .model import Region, Signer
 from .textview import TextView
 from .views import Extraction, ZoneViews
@@ -163,7 +164,7 @@ def _footer_lines(views: ZoneViews) -> tuple[list[Segment], list[Segment]]:
 
 
 def _from_keyword(view: TextView) -> list[Segment]:
-    kw = find_keyword(view.text, "Nơi nhận", threshold=80.0)
+    kw = find_list_keyword(view.text, "Nơi nhận")
     start = kw.end if kw else 0
     return _after_colon(_lines(view, start))
 
@@ -178,7 +179,7 @@ def _after_colon(lines: list[Segment]) -> list[Segment]:
 
 
 def _whole_distribution(views: ZoneViews) -> list[Segment]:
-    kw = find_keyword(views.whole.text, "Nơi nhận", threshold=80.0)
+    kw = find_list_keyword(views.whole.text, "Nơi nhận")
     if kw is None:
         return []
     return [s for s in _after_colon(_lines(views.whole, kw.end)) if _split_signer(s)[0] is not None]
@@ -203,7 +204,7 @@ def _whole_tail(view: TextView) -> tuple[list[Segment], bool]:
 def _last_keyword(text: str, keyword: str) -> int | None:
     pos, found = 0, None
     while True:
-        kw = find_keyword(text, keyword, threshold=80.0, start=pos)
+        kw = find_list_keyword(text, keyword, start=pos)
         if kw is None:
             return found
         found, pos = kw.end, kw.end

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .fuzzy import fold
+from rapidfuzz import fuzz
+
+from .fuzzy import find_keyword, fold
 
 _DASH = re.compile(r"^\s*[-–—+•·*]\s*")
 # Openers of the body text that follows a recipient list.
@@ -134,3 +136,58 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 def item_text(text: str, item: Item) -> str:
     return " ".join(text[item.start : item.end].split())
+
+
+def find_heading(
+    text: str, keyword: str, start: int = 0, end: int | None = None, threshold: float = 80.0
+) -> Item | None:
+    """A list heading (`Kính gửi:`, `Nơi nhận:`) at the start of a line, OCR-tolerant.
+
+    Fuzzy matching anywhere in the text finds look-alikes (`ninh, an` scores 86 against `Nơi
+    nhận`); a heading opens its line (after a table rule `|` or the other column's text when OCR
+    merged columns, hence the first three words are tried) and is followed by `:` or by nothing.
+    Returns the span of the keyword with its colon."""
+    stop = len(text) if end is None else end
+    target = re.sub(r"\s+", "", fold(keyword))
+    n = len(keyword.split())
+    pos = start
+    while pos < stop:
+        nl = text.find("\n", pos, stop)
+        line_end = stop if nl < 0 else nl
+        words = list(re.finditer(r"\S+", text[pos:line_end]))
+        best: tuple[float, Item] | None = None
+        for first in range(min(3, len(words))):
+            for k in (n, n + 1, n - 1):
+                if k < 1 or first + k > len(words):
+                    continue
+                s, e = pos + words[first].start(), pos + words[first + k - 1].end()
+                window = text[s:e]
+                colon = window.endswith(":") or text[e : e + 2].lstrip().startswith(":")
+                if not colon and e < line_end and text[e:line_end].strip():
+                    continue
+                score = fuzz.ratio(re.sub(r"[\s:;.,|]+", "", fold(window)), target)
+                if score >= threshold and (best is None or score > best[0]):
+                    after = e + (len(text[e:line_end]) - len(text[e:line_end].lstrip()))
+                    best = (score, Item(s, after + 1 if text[after : after + 1] == ":" else e))
+        if best is not None:
+            return best[1]
+        if nl < 0:
+            break
+        pos = nl + 1
+    return None
+
+
+def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None = None) -> Item | None:
+    """`find_heading`, or failing that the keyword right before its list's first dash item
+    (`Kính gửi Sở X` lost its colon to OCR, `Kính gửi: - Sở X` ran onto one line)."""
+    found = find_heading(text, keyword, start, end)
+    if found is not None:
+        return found
+    stop = len(text) if end is None else end
+    kw = find_keyword(text[:stop], keyword, threshold=90.0, start=start)
+    if kw is None:
+        return None
+    line_start = text.rfind("\n", 0, kw.start) + 1
+    if text[line_start : kw.start].strip(" \t|"):
+        return None
+    return Item(kw.start, kw.end)

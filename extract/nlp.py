@@ -123,7 +123,17 @@ def tagged(text: str, start: int = 0, end: int | None = None) -> list[Token]:
 # Verbs by which a letter hands work to a body: `Giao Sở X ...`, `Đề nghị Tập đoàn Y ...`.
 # Not `chỉ đạo`: `UBND các tỉnh chỉ đạo Sở X ...` makes its subject the one who must act.
 # `kính trình` / `trình`: a tờ trình submits a matter for the addressee to decide.
-TRIGGER_VERBS = ("giao", "giao cho", "đề nghị", "yêu cầu", "ủy quyền", "uỷ quyền", "phân công", "trình", "kính trình")
+TRIGGER_VERBS = (
+    "giao",
+    "giao cho",
+    "đề nghị",
+    "yêu cầu",
+    "ủy quyền",
+    "uỷ quyền",
+    "phân công",
+    "trình",
+    "kính trình",
+)
 
 
 @lru_cache(maxsize=1)

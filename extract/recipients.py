@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fuzzy import find_keyword
-from .listing import item_text, list_items, split_inline
+from .listing import find_list_keyword, item_text, list_items, split_inline
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
@@ -41,7 +40,7 @@ def _candidates(views: ZoneViews) -> list[TextView]:
 
 def _recipients(view: TextView) -> list[tuple[str, list[Any]]]:
     text = view.text
-    kw = find_keyword(text[:6000], KEYWORD, threshold=82.0)
+    kw = find_list_keyword(text, KEYWORD, 0, min(len(text), 6000))
     if kw is None:
         return []
     start = kw.end

@@ -26,8 +26,8 @@ from typing import Any
 
 from .bodies import PREDICATE, BodyList, clean, head_at, parse_list
 from .dates import find_date, month_end, year_of
-from .fuzzy import find_keyword, fold
-from .listing import list_items
+from .fuzzy import fold
+from .listing import find_list_keyword, list_items
 from .model import Directive, Region
 from .nlp import trigger_positions, words
 from .textview import TextView
@@ -47,7 +47,10 @@ _NOT_ORDERING = re.compile(
     r"\s*(?:nhu\s+sau|:))\b"
 )
 # Carrying out with no content of its own: the closing formula of a letter.
-_GENERIC_WORDS = "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để xem xét quyết định"
+_GENERIC_WORDS = (
+    "phối hợp thực hiện triển khai nghiêm túc biết tổ chức và chủ động khẩn trương quan tâm để"
+    " xem xét quyết định"
+)
 _GENERIC = frozenset(fold(w) for w in _GENERIC_WORDS.split())
 # The subject asks someone else (`Viễn thông Gia Lai kính đề nghị UBND tỉnh ...`): that one acts.
 _REQUESTS = re.compile(
@@ -218,7 +221,7 @@ def content_span(text: str) -> tuple[int, int]:
     line) to the `./.` end mark or `Nơi nhận`."""
     folded = fold(text)
     start = 0
-    kw = find_keyword(text[:6000], "Kính gửi", threshold=82.0)
+    kw = find_list_keyword(text, "Kính gửi", 0, min(len(text), 6000))
     if kw is not None:
         _, start = list_items(text, kw.end)
     enact = None
@@ -237,9 +240,9 @@ def content_span(text: str) -> tuple[int, int]:
     mark = text.find("./.", start)
     if mark >= 0:
         end = mark + 3
-    nn = find_keyword(text[start:end], "Nơi nhận", threshold=85.0)
+    nn = find_list_keyword(text, "Nơi nhận", start, end)
     if nn is not None:
-        end = start + nn.start
+        end = nn.start
     return start, end
 
 
