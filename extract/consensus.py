@@ -5,12 +5,18 @@ place and right in others. A subject's words nearly always recur in the body, so
 word pair whose spelling the rest of the letter never (or at most half as often) gives,
 while one other spelling of the same letters (marks ignored) clearly leads, takes that
 spelling. Only marks change, never letters, and only on evidence from the document itself.
+
+A pair the letter spells no better (`Thành phô` three times, `Thành phố` once) is
+re-marked when the dictionary knows exactly one spelling of its letters that the
+letter also uses, and not the pair as read.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
+from functools import lru_cache
+from importlib import resources
 
 from .fuzzy import fold
 from .places import tone_norm
@@ -33,10 +39,23 @@ def spellings(corpus: str) -> dict[str, Counter[str]]:
     return table
 
 
-def respell(value: str, table: dict[str, Counter[str]]) -> str:
+@lru_cache(maxsize=1)
+def two_syllable_words() -> frozenset[str]:
+    """Two-syllable words of the Viet74K word list underthesea ships (lower case)."""
+    try:
+        text = resources.files("underthesea").joinpath("corpus/data/Viet74K.txt").read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError, OSError):
+        return frozenset()
+    return frozenset(w.strip().lower() for w in text.split("\n") if len(w.split()) == 2)
+
+
+def respell(value: str, table: dict[str, Counter[str]], lexicon: frozenset[str] = frozenset()) -> str:
     """`value` with each word pair that the letter never spells so re-marked as the letter does."""
     proposals: dict[int, set[str]] = defaultdict(set)  # word start → replacement words
-    for a, b in _pairs(value):
+    pairs = _pairs(value)
+    # A word inside a dictionary word as read (`chuyển đổi` of `chuyển đổi số`) is no misread.
+    in_word = {m.start() for a, b in pairs if f"{a.group(0)} {b.group(0)}".lower() in lexicon for m in (a, b)}
+    for a, b in pairs:
         pair = f"{a.group(0)} {b.group(0)}".lower()
         counts = table.get(fold(pair))
         if not counts:
@@ -47,7 +66,10 @@ def respell(value: str, table: dict[str, Counter[str]]) -> str:
         if not ranked:
             continue
         best, votes = ranked[0]
-        if votes < 2 or votes < 2 * own or (len(ranked) > 1 and ranked[1][1] == votes):
+        known = [s for s, _ in ranked if s in lexicon]
+        if pair not in lexicon and len(known) == 1 and not {a.start(), b.start()} & in_word:
+            best = known[0]
+        elif votes < 2 or votes < 2 * own or (len(ranked) > 1 and ranked[1][1] == votes):
             continue
         new_a, new_b = best.split(" ")
         proposals[a.start()].add(_like(a.group(0), new_a))

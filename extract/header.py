@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .casing import normal_case
-from .consensus import respell, spellings
+from .consensus import respell, spellings, two_syllable_words
 from .fuzzy import fold
 from .headlines import (
     Span,
@@ -94,6 +94,7 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         subject = _guard(lambda: _title_subject(title, issuer))
         out.put("doc_type", title.value[0], title.regions())
     else:
+
         def vv_rule(view: TextView, lines: list[Span]) -> Found | None:
             return _vv_subject(view, lines, in_zone=view is not head.view)
 
@@ -138,9 +139,7 @@ def _head(whole: TextView) -> Head:
     return Head(whole, lines)
 
 
-def _first(
-    rule: Callable[..., Found | None], views: Sequence[TextView], head: Head
-) -> Found | None:
+def _first(rule: Callable[..., Found | None], views: Sequence[TextView], head: Head) -> Found | None:
     """The rule on each zone view that holds text, then on the head of `whole`."""
     for view in views:
         if view.text.strip():
@@ -253,8 +252,12 @@ def _complete_issuer(issuer: Found, views: ZoneViews, head: Head) -> Found | Non
                 break
             text = " ".join(line.text.split())
             folded = fold(text)
-            if (view is not issuer.view or line.start > issuer.spans[-1][1]) and is_capital_line(text) \
-                    and folded.startswith(name + " ") and _opens_place(folded[len(name):]):
+            if (
+                (view is not issuer.view or line.start > issuer.spans[-1][1])
+                and is_capital_line(text)
+                and folded.startswith(name + " ")
+                and _opens_place(folded[len(name) :])
+            ):
                 return Found(normal_case(text), view, ((line.start, line.end),))
     return None
 
@@ -535,7 +538,7 @@ def _respelled(subject: Found, whole: TextView) -> Found:
     table = spellings(whole.text)
     for key, counts in spellings(str(subject.value)).items():
         table[key].subtract(counts)  # the subject's own reading is no vote
-    return Found(respell(str(subject.value), table), subject.view, subject.spans)
+    return Found(respell(str(subject.value), table, two_syllable_words()), subject.view, subject.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

@@ -212,3 +212,15 @@ def test_respell_from_the_rest_of_the_letter() -> None:
 )
 def test_respell_needs_clear_evidence(value: str, body: str) -> None:
     assert respell(value, spellings(body)) == value
+
+
+def test_respell_with_the_dictionary() -> None:
+    lexicon = frozenset({"thành phố", "chuyển đổi", "đối số"})
+    # The letter reads `Thành phô` more often than `Thành phố`; only the dictionary tells.
+    table = spellings("Thành phô mùa mưa; Thành phô; Thành phố; Thành phô")
+    for key, counts in spellings("Thành phô mùa mưa").items():
+        table[key].subtract(counts)
+    assert respell("nội thành Thành phô mùa mưa", table, lexicon) == "nội thành Thành phố mùa mưa"
+    # `đổi số` is no dictionary word but `đổi` belongs to `chuyển đổi` as read: no change to `đối số`.
+    table = spellings("chuyển đổi số; hàm đối số")
+    assert respell("chuyển đổi số", table, lexicon) == "chuyển đổi số"
