@@ -386,7 +386,7 @@ def _title(src: LetterSource, lay: Layout) -> list[Flowable]:
         out.append(Paragraph(escape(src.title[0]), _style("t", 14, bold=True, align=TA_CENTER, lead=1.3)))
         for line in src.title[1:]:
             out.append(Paragraph(escape(line), _style("s", 14, bold=True, align=TA_CENTER, lead=1.25)))
-        out.append(Rule(lay.text_w * 0.25, lay.text_w, gap=3))
+        out.append(Rule(lay.text_w * 0.25, lay.text_w, gap=6))
     return out
 
 

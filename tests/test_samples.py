@@ -42,7 +42,7 @@ def _issuer_kind(label: dict) -> str:
         return "central"
     if any(k in issuer for k in ("tập đoàn", "viettel", "viễn thông", "tổng công ty")):
         return "enterprise"
-    if re.match(r"ủy ban nhân dân (huyện|thị xã|thành phố (?!hà nội|hồ chí minh))", issuer):
+    if re.match(r"ủy ban nhân dân (huyện|thị xã|xã|phường|thành phố (?!hà nội|hồ chí minh))", issuer):
         return "district"
     if issuer.startswith("ủy ban nhân dân"):
         return "province"
