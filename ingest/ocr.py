@@ -50,7 +50,9 @@ def check_available() -> None:
         raise OcrUnavailable("the Vietnamese OCR model (tesseract-ocr-vie) is not installed on this server")
 
 
-def ocr_lines(image: Image.Image, timeout_s: float, dpi: int = DEFAULT_DPI) -> tuple[Line, ...]:
+def ocr_lines(
+    image: Image.Image, timeout_s: float, dpi: int = DEFAULT_DPI, psm: str = PSM
+) -> tuple[Line, ...]:
     """Lines of words Tesseract reads on a grey page image (boxes in its pixels, conf 0-100)."""
     check_available()
     with tempfile.NamedTemporaryFile(suffix=".tif", dir=_tmp_dir()) as tmp:
@@ -58,7 +60,7 @@ def ocr_lines(image: Image.Image, timeout_s: float, dpi: int = DEFAULT_DPI) -> t
         tmp.flush()
         try:
             data = pytesseract.image_to_data(
-                tmp.name, lang=LANG, config=f"{PSM} --dpi {dpi}", output_type=Output.DICT, timeout=timeout_s
+                tmp.name, lang=LANG, config=f"{psm} --dpi {dpi}", output_type=Output.DICT, timeout=timeout_s
             )
         except RuntimeError as exc:
             if "timeout" in str(exc).lower():

@@ -20,6 +20,7 @@ from .errors import FileTooLarge
 from .limits import Limits
 from .model import Document, Line, Page, TextSource
 from .ocr import image_dpi, ocr_lines
+from .signer import rescue_signer
 from .sniff import PDF, sniff_media_type
 from .zones import holds_noi_nhan, zone_page
 
@@ -85,14 +86,18 @@ def zone_pages(read: list[PageWords]) -> tuple[Page, ...]:
     )
 
 
-def read_image_page(image: Image.Image, number: int, limits: Limits) -> PageWords:
-    """OCR one grey page image: orientation, deskew, one Tesseract pass."""
+def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool = True) -> PageWords:
+    """OCR one grey page image: orientation, deskew, one Tesseract pass (and, on the footer
+    page only, a second look at a signer block the pass missed: see `ingest.signer`)."""
     guess = deskew.estimate(image)
     rotation, skew = guess.rotation, guess.skew
     if not guess.sure:
         rotation, skew = _confirm_orientation(image, guess)
     upright = deskew.straighten(image, rotation, skew)
-    lines = ocr_lines(upright, limits.ocr_seconds, image_dpi(image))
+    dpi = image_dpi(image)
+    lines = ocr_lines(upright, limits.ocr_seconds, dpi)
+    if last or holds_noi_nhan(lines, float(upright.width)):
+        lines = rescue_signer(upright, lines, number == 1, limits.ocr_seconds, dpi)
     return PageWords(
         number=number,
         width=float(upright.width),
@@ -121,7 +126,7 @@ def _read_raster(
     total = len(images.header_sizes(data, media_type))
     out = []
     for index, frame in enumerate(images.grey_frames(data, media_type, limits)):
-        out.append(read_image_page(frame, index + 1, limits))
+        out.append(read_image_page(frame, index + 1, limits, last=index + 1 == total))
         if on_page:
             on_page(index + 1, total)
     return out
@@ -142,7 +147,7 @@ def _read_pdf(data: bytes, limits: Limits, on_page: PageProgress | None) -> list
                 out.append(PageWords(number, tl.width, tl.height, "text-layer", tl.lines))
             else:
                 image = pdf.render_grey(doc[number - 1])
-                out.append(read_image_page(image, number, limits))
+                out.append(read_image_page(image, number, limits, last=number == total))
             if on_page:
                 on_page(number, total)
     return out

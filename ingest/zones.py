@@ -128,15 +128,24 @@ def is_noise(seg: Line) -> bool:
     return bool(confs) and max(confs) < NOISE_CONF
 
 
-def _without_specks(line: Line) -> Line:
-    """Drop unsure marks with no letter or digit (`_`, `|`, `~` from rules, seals, dust)."""
-    return Line(
-        tuple(
-            w
-            for w in line.words
-            if w.confidence is None or w.confidence >= SOLID_CONF or any(ch.isalnum() for ch in w.text)
-        )
-    )
+_MARKS = set("-–—+./,;:()")  # list dashes and punctuation a clerk wrote, however small
+
+
+def _without_specks(line: Line, text_height: float) -> Line:
+    """Drop marks with no letter or digit that are unsure (`_`, `|`, `~` from rules, seals) or,
+    unless punctuation, far smaller than text (a dust speck read as `ˆ`). OCR words only."""
+
+    def keep(w: Word) -> bool:
+        if w.confidence is None:
+            return True
+        if any(ch.isdigit() or (ch.isalpha() and unicodedata.category(ch) != "Lm") for ch in w.text):
+            return True  # a letter (a lone modifier such as `ˆ` is not one) or a digit
+        if w.confidence < SOLID_CONF:
+            return False
+        tiny = max(w.bbox[2] - w.bbox[0], w.bbox[3] - w.bbox[1]) < 0.35 * text_height
+        return not tiny or all(ch in _MARKS for ch in w.text)
+
+    return Line(tuple(w for w in line.words if keep(w)))
 
 
 def split_at_gaps(line: Line, page_width: float) -> list[Line]:
@@ -200,7 +209,9 @@ def rows_of(segments: Iterable[Line]) -> list[Row]:
             rows.append(Row([seg]))
     for row in rows:
         row.segments.sort(key=lambda s: s.bbox[0])
-    rows.sort(key=lambda r: r.top)
+    # Order by the rows' middles, not their tops: a tall seal or signature fragment joined to a
+    # row must not lift it above the row before.
+    rows.sort(key=lambda r: statistics.median((s.bbox[1] + s.bbox[3]) / 2 for s in r.segments))
     return rows
 
 
@@ -223,9 +234,13 @@ class TextBlock:
 def text_block(rows: Sequence[Row], page_width: float) -> TextBlock:
     lefts = sorted(w.bbox[0] for r in rows for w in r.words if solid(w))
     rights = sorted(w.bbox[2] for r in rows for w in r.words if solid(w))
+    # Decree 30 margins (left 30-35 mm, right 15-20 mm of 210): the block when the page holds
+    # too little text to show it (a last page with only the signer block).
+    default = TextBlock(0.15 * page_width, 0.92 * page_width)
     if len(lefts) < 5:
-        return TextBlock(0.0, page_width)
-    return TextBlock(lefts[len(lefts) // 50], rights[-1 - len(rights) // 50])
+        return default
+    block = TextBlock(lefts[len(lefts) // 50], rights[-1 - len(rights) // 50])
+    return block if block.width > 0.6 * page_width else default
 
 
 Interval = tuple[float, float]
@@ -463,7 +478,9 @@ def zone_page(
     footer: bool,
 ) -> tuple[Zone, ...]:
     """Zones of one page from its lines (any grouping: lines are re-cut at gaps and re-rowed)."""
-    lines = [clean for line in lines if (clean := _without_specks(line)).words]
+    heights = [_height(w) for line in lines for w in line.words]
+    text_height = statistics.median(heights) if heights else 0.0
+    lines = [clean for line in lines if (clean := _without_specks(line, text_height)).words]
     segments = [seg for line in lines for seg in split_at_gaps(line, width) if not is_noise(seg)]
     rows = rows_of(segments)
     if not rows:
