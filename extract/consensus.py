@@ -74,16 +74,26 @@ def respell(value: str, table: dict[str, Counter[str]], lexicon: frozenset[str] 
         new_a, new_b = best.split(" ")
         proposals[a.start()].add(_like(a.group(0), new_a))
         proposals[b.start()].add(_like(b.group(0), new_b))
+    words = list(_WORD.finditer(value))
     out = value
-    for start in sorted(proposals, reverse=True):
-        choices = proposals[start]
+    for i in reversed(range(len(words))):
+        word = words[i]
+        choices = proposals.get(word.start(), set())
         if len(choices) != 1:
             continue  # two pairs disagree about this word: leave it as read
-        word = _WORD.match(value, start)
-        if word is None:
-            continue
-        out = out[:start] + choices.pop() + out[word.end() :]
+        choice = choices.pop()
+        left = words[i - 1].group(0) if i else None
+        right = words[i + 1].group(0) if i + 1 < len(words) else None
+        if _in_words(left, choice, right, lexicon) < _in_words(left, word.group(0), right, lexicon):
+            continue  # `thành phố` as read is a word; `thành phó` would not be
+        out = out[: word.start()] + choice + out[word.end() :]
     return out
+
+
+def _in_words(left: str | None, word: str, right: str | None, lexicon: frozenset[str]) -> int:
+    """How many dictionary words `word` makes with its neighbours."""
+    pairs = [f"{left} {word}" if left else "", f"{word} {right}" if right else ""]
+    return sum(p.lower() in lexicon for p in pairs if p)
 
 
 def _like(printed: str, spelling: str) -> str:
@@ -91,3 +101,27 @@ def _like(printed: str, spelling: str) -> str:
     if printed.isupper() and len(printed) > 1:
         return spelling.upper()
     return "".join(s.upper() if p.isupper() else s for p, s in zip(printed, spelling, strict=False))
+
+
+def unglue(value: str, table: dict[str, Counter[str]]) -> str:
+    """Words OCR glued (`THÔNGTIN`) split as the letter spells the pair at least twice (`thông tin`)."""
+    squashed: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, counts in table.items():
+        squashed[key.replace(" ", "")].update({k: n for k, n in counts.items() if n > 0})
+
+    def split(m: re.Match[str]) -> str:
+        word = m.group(0)
+        counts = squashed.get(fold(word))
+        if len(word) < 5 or not counts:
+            return word
+        ranked = counts.most_common(2)
+        if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return word
+        spelling = ranked[0][0]
+        if fold(spelling.replace(" ", "")) != fold(word):
+            return word
+        left, right = spelling.split(" ")
+        return _like(word[: len(left)], left) + " " + _like(word[len(left) :], right)
+
+    return _WORD.sub(split, value)
+

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .casing import normal_case
-from .consensus import respell, spellings, two_syllable_words
+from .consensus import respell, spellings, two_syllable_words, unglue
 from .fuzzy import fold
 from .headlines import (
     Span,
@@ -75,6 +75,8 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     if issuer is not None:
         short = issuer
         issuer = _guard(lambda: _complete_issuer(short, views, head)) or issuer
+        read = issuer
+        issuer = _guard(lambda: _respelled(read, views.whole, split_glued=True)) or issuer
     title = _guard(lambda: _title(views, head))
     if number is not None and issuer is not None:
         number = _guard(lambda: _repair_symbol(number, str(issuer.value))) or number
@@ -530,15 +532,18 @@ def _cut_date(view: TextView, line: Span) -> Span:
     return Span(line.start, line.start + m.start(), line.text[: m.start()])
 
 
-def _respelled(subject: Found, whole: TextView) -> Found:
-    """OCR'd subjects take the tone marks the rest of the letter gives their words (`consensus`)."""
-    regions = subject.regions()
+def _respelled(found: Found, whole: TextView, split_glued: bool = False) -> Found:
+    """OCR'd values take the tone marks the rest of the letter gives their words (`consensus`)."""
+    regions = found.regions()
     if not regions or all(r.confidence is None for r in regions):
-        return subject  # a text layer or plain text is spelled as printed
+        return found  # a text layer or plain text is spelled as printed
+    value = str(found.value)
     table = spellings(whole.text)
-    for key, counts in spellings(str(subject.value)).items():
-        table[key].subtract(counts)  # the subject's own reading is no vote
-    return Found(respell(str(subject.value), table, two_syllable_words()), subject.view, subject.spans)
+    for key, counts in spellings(value).items():
+        table[key].subtract(counts)  # the value's own reading is no vote
+    if split_glued:
+        value = unglue(value, table)
+    return Found(respell(value, table, two_syllable_words()), found.view, found.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

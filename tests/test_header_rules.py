@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from extract.casing import normal_case
-from extract.consensus import respell, spellings
+from extract.consensus import respell, spellings, unglue
 from extract.header import header_date
 from extract.headlines import Span, strip_motto
 from extract.places import repair_place
@@ -224,3 +224,18 @@ def test_respell_with_the_dictionary() -> None:
     # `đổi số` is no dictionary word but `đổi` belongs to `chuyển đổi` as read: no change to `đối số`.
     table = spellings("chuyển đổi số; hàm đối số")
     assert respell("chuyển đổi số", table, lexicon) == "chuyển đổi số"
+
+
+def test_respell_keeps_dictionary_words_as_read() -> None:
+    # OCR of the body spells `Thành phó` and `phó Hà` most often; the issuer's `thành phố` is a word.
+    table = spellings("Thành phó Hà Nội; thành phó Hà Nội; Thành phó")
+    lexicon = frozenset({"thành phố"})
+    value = "Ủy ban nhân dân thành phố Hà Nội"
+    assert respell(value, table, lexicon) == value
+
+
+def test_unglue_as_the_letter_spells_the_pair() -> None:
+    table = spellings("Sở Thông tin và Truyền thông; Bộ Thông tin và Truyền thông")
+    assert unglue("Bộ Thôngtin và Truyền thông", table) == "Bộ Thông tin và Truyền thông"
+    assert unglue("BỘ THÔNGTIN", table) == "BỘ THÔNG TIN"
+    assert unglue("Viettel", table) == "Viettel"
