@@ -292,6 +292,30 @@ def test_auditor_reads_history_and_trace(desk: Tab, state: dict[str, Any]) -> No
     desk.shot("07-trace-task")
 
 
+def test_letters_search_and_filters(desk: Tab) -> None:
+    page = desk.sign_in("reader")
+    desk.go("/van-ban")
+    rows = page.locator("table.list tbody tr")
+    everything = rows.count()
+    assert everything >= 3
+    page.get_by_label(re.compile("Tìm trong toàn văn")).fill("BENH AN dien tu")  # body text, no diacritics
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url("**q=*")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("418/BC-STTTT")
+    page.get_by_role("link", name="Bỏ lọc").click()
+    page.get_by_label("Cơ quan ban hành").fill("ubnd tinh gia lai")
+    page.get_by_label("Loại văn bản").select_option("công văn")
+    page.get_by_label("Từ ngày").fill("2023-08-01")
+    page.get_by_label("Đến ngày").fill("2023-08-31")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url("**issuer=*")
+    expect(rows).to_have_count(1)
+    expect(rows.first).to_contain_text("2085/UBND-KGVX")
+    expect(page.get_by_role("status")).to_have_text("1 văn bản")
+    desk.shot("08a-letters-filtered")
+
+
 def test_directives_filtered_marked_and_exported(desk: Tab) -> None:
     page = desk.sign_in("reader")
     desk.go("/chi-dao")

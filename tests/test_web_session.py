@@ -151,3 +151,24 @@ def test_session_secret_is_shared_and_private(tmp_path: Path) -> None:
     first = session.load_secret(base)
     assert session.load_secret(base) == first and len(first) == 64
     assert (base / session.SECRET_FILE).stat().st_mode & 0o077 == 0
+
+
+def test_low_confidence_regions_mark_their_values() -> None:
+    from service.web.geometry import PageView
+    from service.web.letter_view import attach_boxes, build_sections
+
+    data = {"issuer": "Sở Tài chính", "recipients": ["Sở A", "Sở B"], "references": [{"number": "12/UBND"}]}
+    evidence = {
+        "/issuer": [{"page": 1, "bbox": [10, 20, 110, 40], "text": "SỞ TÀI CHÍNH", "confidence": 41.0,
+                     "low_confidence": True}],
+        "/recipients/1": [{"page": 1, "bbox": [10, 50, 60, 60], "text": "Sở B", "confidence": 96.0}],
+        "/references/0/number": [{"page": 2, "bbox": [1, 1, 2, 2], "text": "on a page not served"}],
+    }
+    sections = build_sections(data, {0: None})
+    boxes = attach_boxes(sections, evidence, [PageView(1, 2480, 3508)])
+    assert [(b.pointer, b.item, b.low) for b in boxes] == [("/issuer", "v-issuer", True),
+                                                           ("/recipients/1", "v-recipients-1", False)]
+    rows = {r.pointer: r for sec in sections for r in sec.rows}
+    assert rows["/issuer"].low and not rows["/recipients"].low
+    assert [i.text for i in rows["/recipients"].items] == ["Sở A", "Sở B"]
+    assert rows["/references/0/number"].link is None  # a placeholder: shown, not linked

@@ -14,13 +14,13 @@ from ingest.errors import CongvanError
 from .. import queries
 from ..auth import Right
 from ..errors import InvalidRequest, NotFound
-from ..folding import fold_words
+from ..links.tables import CitationRow
 from ..models import LetterRow, PageImage
 from ..store import correct_letter
 from . import session
 from .core import PageRoute, check_form_token, needs, page, service_of
 from .geometry import page_views
-from .labels import ACTIONS, field_label, letter_number
+from .labels import ACTIONS, field_label
 from .letter_view import attach_boxes, build_sections, correction_patch, slug
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -45,20 +45,10 @@ def letters(request: Request, viewer: Reader, q: str = "", issuer: str = "", doc
                 issuers=issuers, trang=trang, pages=pages)
 
 
-def citation_links(s: Session, data: dict[str, Any]) -> dict[int, str | None]:
-    """Each citation's letter in the register (same folded number/symbol), else None: a placeholder."""
-    out: dict[int, str | None] = {}
-    for i, ref in enumerate(data.get("references") or []):
-        cited = (ref.get("number") or "").strip()
-        digits = cited.partition("/")[0].strip()
-        out[i] = None
-        if not digits:
-            continue
-        for row in s.scalars(select(LetterRow).where(LetterRow.number.in_({cited, digits}))):
-            if fold_words(letter_number({"number": row.number, "symbol": row.symbol})) == fold_words(cited):
-                out[i] = f"/van-ban/{row.id}"
-                break
-    return out
+def citation_links(s: Session, letter_id: int) -> dict[int, str | None]:
+    """Each citation's letter when `service.links` resolved it, else None: a placeholder, not stored yet."""
+    cites = s.scalars(select(CitationRow).where(CitationRow.letter_id == letter_id))
+    return {c.position: f"/van-ban/{c.target_id}" if c.target_id else None for c in cites}
 
 
 def letter_context(s: Session, request: Request, viewer: session.Viewer, letter_id: int) -> dict[str, Any]:
@@ -67,7 +57,7 @@ def letter_context(s: Session, request: Request, viewer: session.Viewer, letter_
     images = s.scalars(select(PageImage).where(PageImage.letter_id == letter_id).order_by(PageImage.number))
     pages = page_views(service_of(request).files, data.get("source") or {},
                        [(p.number, p.width, p.height) for p in images])
-    sections = build_sections(data, citation_links(s, data))
+    sections = build_sections(data, citation_links(s, letter_id))
     boxes = attach_boxes(sections, data.get("evidence") or {}, pages)
     history = None
     if viewer.can(Right.HISTORY):
