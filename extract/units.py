@@ -44,6 +44,12 @@ def _only_kind(texts: list[str]) -> bool:
     return folded in _KINDS
 
 
+def _names_place(texts: list[str]) -> bool:
+    """Whether the lines hold an administrative unit already (`ĐẢNG BỘ TỈNH GIA LAI`)."""
+    words = fold(" ".join(texts)).split()
+    return any(_starts_with(" ".join(words[k:]), _PLACES) for k in range(len(words)))
+
+
 def split_units(texts: list[str]) -> list[list[int]]:
     """Indices of `texts` grouped into bodies, top to bottom.
 
@@ -62,8 +68,9 @@ def split_units(texts: list[str]) -> list[list[int]]:
                 units.append([i])
             continue
         above = [texts[j] for j in units[-1]]
+        has_place = _names_place(above)
         continues = (
-            _starts_with(folded, _PLACES) is not None
+            (_starts_with(folded, _PLACES) is not None and not (has_place and _opens_body(text)))
             or (fold(above[-1]).split() or [""])[-1] in _CONNECTOR_ENDS
             or folded.startswith(("va ", "- ", "– "))
             or _only_kind(above)

@@ -156,6 +156,7 @@ def test_header_date(day: str, month: str, year: str | None, iso: str | None) ->
          [[0, 1], [2, 3]]),
         (["ỦY", "BAN NHÂN DÂN", "TỈNH TIỀN GIANG"], [[0, 1, 2]]),
         (["UBND HUYỆN CHƯ SÊ", "PHÒNG VĂN HÓA VÀ THÔNG TIN"], [[0], [1]]),
+        (["ĐẢNG BỘ TỈNH GIA LAI", "TỈNH ỦY GIA LAI"], [[0], [1]]),
     ],
 )
 def test_split_units(lines: list[str], units: list[list[int]]) -> None:
