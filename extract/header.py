@@ -500,18 +500,24 @@ def _vv_subject(view: TextView, lines: list[Span], in_zone: bool = False) -> Fou
         if not m:
             continue
         first = Span(line.start + m.end(), line.end, line.text[m.end() :])
-        picked = [_cut_date(view, first)]
+        picked = [_cut_date(view, _own_part(first) or first)]
         for nxt in lines[i + 1 :]:
             text = nxt.text.strip()
             if not text:
                 continue
-            if len(picked) >= MAX_SUBJECT_LINES or _ends_vv(text, in_zone):
+            own = _own_part(nxt)
+            if own is None or len(picked) >= MAX_SUBJECT_LINES or _ends_vv(own.text, in_zone):
                 break
-            picked.append(_cut_date(view, nxt))
+            picked.append(_cut_date(view, own))
         value = clean_subject(" ".join(p.text for p in picked))
         if value:
             return Found(value, view, tuple((p.start, p.end) for p in picked))
     return None
+
+
+def _own_part(line: Span) -> Span | None:
+    """A subject line without the motto OCR read across from the right column."""
+    return strip_motto(line)
 
 
 def _ends_vv(text: str, in_zone: bool) -> bool:

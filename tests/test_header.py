@@ -200,3 +200,19 @@ def test_zones_titled_subject_stops_at_the_body_paragraph() -> None:
         "Kết luận của Phó Thủ tướng tại cuộc họp",
         "về chuyển đổi số",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nTỈNH GIA LAI\nSố: 12/UBND-KGVX\n"
+        "V/v hợp tác chuyển đổi số Độc lập - Tự do - Hạnh phúc\nvới Tập đoàn VNPT\n"
+        "Gia Lai, ngày 3 tháng 4 năm 2024\nKính gửi: Sở Tài chính.",
+        "ỦY BAN NHÂN DÂN\nTỈNH GIA LAI\nSố: 12/UBND-KGVX\nV/v hợp tác chuyển đổi số\nvới Tập đoàn VNPT\n"
+        "Độc lập - Tự do - Hạnh phúc\nGia Lai, ngày 3 tháng 4 năm 2024\nKính gửi: Sở Tài chính.",
+    ],
+)
+def test_vv_subject_without_the_motto(text: str) -> None:
+    got = header(text)
+    assert got["subject"] == "hợp tác chuyển đổi số với Tập đoàn VNPT"
+    assert (got["issuer"], got["date"]) == ("Ủy ban nhân dân tỉnh Gia Lai", "2024-04-03")
