@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .fuzzy import fold
-from .nlp import Token, tagged, words
+from .nlp import Token, folded_text, syllables, tagged
 
 # Posts whose holder is asked to act (`Giám đốc Sở Tài chính`): the head of a body.
 _POSTS = (
@@ -163,6 +163,12 @@ BODY_WORDS = frozenset(
     )
 )
 
+_BODY_WORD = re.compile(
+    "(?:"
+    + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(BODY_WORDS, key=len, reverse=True))
+    + r")\b"
+)
+
 # Verbs that open the predicate of a directive (folded): who must act does *this*.
 _PREDICATES = (
     r"chiu\s+trach\s+nhiem|co\s+trach\s+nhiem|co\s+nhiem\s+vu|co\s+y\s+kien|chu\s+tri|phoi\s+hop|chi\s+dao|nghien\s+cuu"
@@ -191,8 +197,9 @@ _BODY_PHRASES = re.compile(
 )
 
 
+# Compared in lower case with diacritics: folded, `từ` (from) would stop `Đầu tư`.
 _LIST_STOP = frozenset(
-    fold(w)
+    w
     for w in (
         "việc",
         "về",
@@ -222,7 +229,7 @@ _JOINT_OFFICE = re.compile(
 
 def head_at(text: str, pos: int, folded: str | None = None) -> int | None:
     """End offset of a body head starting at `pos` (a post, a group, an organisation type), or None."""
-    f = fold(text) if folded is None else folded
+    f = folded_text(text) if folded is None else folded
     if pos >= len(f) or not f[pos].isalpha():
         return None
     if pos > 0 and f[pos - 1].isalnum():
@@ -276,11 +283,13 @@ def clean(name: str) -> str:
 def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
     """The bodies listed from `start` (which must open a head) up to the predicate."""
     stop = len(text) if stop is None else stop
-    folded = fold(text)
+    folded = folded_text(text)
     head_end = head_at(text, start, folded)
     if head_end is None or head_end > stop:
         return BodyList(end=start)
-    tokens = words(text, start, min(stop, start + 600))
+    # Syllables, not segmented words: a regex is ~100x cheaper than the segmenter, and the
+    # multi-syllable words that matter (`cơ quan`, `chịu trách nhiệm`) are matched as phrases.
+    tokens = syllables(text, start, min(stop, start + 400))
     result = BodyList()
     cur, last = start, head_end
     i = 0
@@ -304,6 +313,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             result.bodies.append((cur, last))
 
     last = extend(head_end)
+    head_of_body = last
     i = skip_to(head_end)
     guard = 0
     while i < n and guard < 120:
@@ -318,6 +328,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             if h is not None and not bare_post(text[cur:last]):
                 close()
                 cur, last = nxt.start, extend(h)
+                head_of_body = last
                 i = skip_to(h)
                 continue
             if tok.text == "," and (h is not None or nxt.capitalised or _enum_at(folded, nxt.start)):
@@ -342,6 +353,7 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             ):
                 close()
                 cur, last = nxt.start, extend(h)
+                head_of_body = last
                 i = skip_to(h)
                 continue
             if nxt.capitalised or _enum_at(folded, nxt.start):
@@ -367,37 +379,57 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             continue
         if not tok.text[:1].isalpha():
             break
-        if f in _LIST_STOP:
+        if tok.text.lower() in _LIST_STOP or folded.startswith("doi voi", tok.start):
             break  # `việc`, `về`, `tại` ... open a complement, never a name or a predicate
         m = _BODY_PHRASES.match(folded, tok.start)
         if m:
             last = m.end()
             i = skip_to(m.end())
             continue
-        prev = tokens[i - 1].text if i else ""
-        if f == "to chuc" and prev not in (",", ";") and fold(prev) not in ("cac", "va", "cua"):
+        prev = tokens[i - 1] if i else None
+        after_list_mark = prev is None or prev.text in (",", ";") or prev.folded in ("cac", "va", "cua")
+        if folded.startswith("to chuc", tok.start) and not after_list_mark:
             result.predicate, result.strong = tok.start, True  # `Cục X tổ chức thẩm định`: a verb here
             break
-        m = PREDICATE.match(folded, tok.start)
-        if m and (f not in BODY_WORDS or m.end() > tok.end):
+        body_word = _BODY_WORD.match(folded, tok.start)
+        verb = PREDICATE.match(folded, tok.start)
+        if verb and (body_word is None or verb.end() > body_word.end()):
             result.predicate, result.strong = tok.start, True
             break
-        if f in BODY_WORDS or _glued_name(tok.text):
-            last = tok.end
+        if body_word:
+            last = body_word.end()
+            i = skip_to(last)
+            continue
+        if _glued_name(tok.text) or (
+            prev is not None and _second_syllable(prev, tok, f) and prev.end + 1 == tok.start
+        ):
+            last = tok.end  # `Thông tin`, `Xây dựng`: the second syllable of a capitalised word
             i += 1
             continue
         if (
-            _is_verb(text, tok)
+            _is_verb(text, tok, prev)
             and not _more_bodies_ahead(text, folded, tok.end, stop)
             and not (folded.startswith("cac ", cur) and _strong_soon(tokens, i + 1, folded))
         ):
             result.predicate = tok.start
             break
-        last = tok.end  # an unknown noun inside the name (`các hộ gia đình`)
+        if not _describes(text, folded, cur, last, head_of_body):
+            result.predicate = tok.start  # after a bare head, an unknown word opens the predicate
+            break  # (`Tổ công tác tự giải thể`)
+        last = tok.end  # an unknown noun inside a name (`các hộ gia đình`, `Cục Chuyển đổi số quốc gia`)
         i += 1
     close()
     result.end = last
     return result
+
+
+def _describes(text: str, folded: str, cur: int, last: int, head_end: int) -> bool:
+    """May lower-case words go on describing this body? Yes for a group (`các hộ gia đình`) and
+    for a proper name already under way (`Cục Chuyển đổi số quốc gia`); not right after a bare
+    head (`Tổ công tác tự giải thể`: `tự` is the predicate's adverb)."""
+    if re.search(r"(?:^|\s)cac(?:\s|$)", folded[cur:last]) or bare_post(text[cur:last]):
+        return True
+    return any(w[:1].isupper() for w in text[head_end:last].split())
 
 
 def _strong_soon(tokens: list[Token], j: int, folded: str) -> bool:
@@ -439,10 +471,21 @@ def _more_bodies_ahead(text: str, folded: str, pos: int, stop: int) -> bool:
     return False
 
 
-def _is_verb(text: str, tok: Token) -> bool:
-    """POS-tag a short window from the word: the tagger wants context, and a window keeps it cheap."""
-    window = text[tok.start : min(len(text), tok.start + 48)].split("\n")[0]
-    return _first_tag(window) == "V"
+def _is_verb(text: str, tok: Token, prev: Token | None = None) -> bool:
+    """POS-tag a short window from the syllable before: the tagger segments words itself and wants
+    some context, and a window keeps it cheap. A syllable the tagger joins to the one before
+    (`trung | học` → `trung học`) is inside a word, not a verb of its own."""
+    begin = prev.start if prev is not None and prev.text[:1].isalpha() else tok.start
+    window = text[begin : min(len(text), tok.start + 48)].split("\n")[0]
+    for word, tag, start in _tags(window):
+        if start <= tok.start - begin < start + len(word):
+            return tag == "V" and start == tok.start - begin
+    return False
+
+
+@lru_cache(maxsize=4096)
+def _tags(window: str) -> tuple[tuple[str, str, int], ...]:
+    return tuple((t.text, t.tag, t.start) for t in tagged(window))
 
 
 @lru_cache(maxsize=4096)
@@ -456,8 +499,8 @@ def name_end(text: str, start: int, stop: int | None = None) -> int:
     `Viettel Gia Lai về việc ...`): capitalised words, connectors between them and the
     administrative nouns names carry (`Ủy ban nhân dân tỉnh`, `UBND Thành phố`)."""
     stop = len(text) if stop is None else stop
-    folded = fold(text)
-    tokens = words(text, start, min(stop, start + 200))
+    folded = folded_text(text)
+    tokens = syllables(text, start, min(stop, start + 200))
     last = start
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
@@ -467,7 +510,8 @@ def name_end(text: str, start: int, stop: int | None = None) -> int:
         elif f in ("va", "-", "–", "&") and nxt is not None and nxt.capitalised and last > start:
             continue
         elif last > start and (
-            all(s in _NAME_LOWER for s in f.split()) or (i > 0 and _second_syllable(tokens[i - 1], tok, f))
+            (f in _NAME_LOWER and (f != "ban" or folded.startswith("ban nhan", tok.start)))
+            or (i > 0 and _second_syllable(tokens[i - 1], tok, f))
         ):
             last = tok.end
         elif tok.text == "(" and last > start:
@@ -490,7 +534,7 @@ _NAME_LOWER = frozenset(
 
 # Function words that never finish a name's compound word (`Viettel về việc`, `Sở Xây dựng tại`).
 _STOP = frozenset(
-    fold(w)
+    w
     for w in (
         "về", "tại", "theo", "của", "quy", "ban", "đã", "đề", "hướng", "phê", "việc", "và", "với", "số",
         "ngày", "trong", "đối", "trên", "cho", "để", "nêu", "kèm", "xin", "thực", "triển", "chỉ", "có", "là",
@@ -509,7 +553,7 @@ def _second_syllable(prev: Token, tok: Token, folded: str) -> bool:
         and " " not in prev.text
         and (prev.capitalised or _glued_name(prev.text))
         and tok.text.isalpha()
-        and folded not in _STOP
+        and tok.text.lower() not in _STOP
     )
 
 
@@ -523,7 +567,7 @@ _FIELD = re.compile(
 
 
 def _committee_field(text: str, start: int, end: int, stop: int) -> int:
-    if not _COMMITTEE.match(fold(text), start):
+    if not _COMMITTEE.match(folded_text(text), start):
         return end
     lower = text.lower()  # the field's words are printed in lower case, diacritics tell `tai` from `tại`
     m = _FIELD.match(lower, end, stop) if len(lower) == len(text) else None

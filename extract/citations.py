@@ -19,6 +19,7 @@ from typing import Any
 from .bodies import name_end, strip_post
 from .dates import find_date
 from .fuzzy import fold
+from .nlp import folded_text
 from .model import Citation, Region
 from .textview import TextView
 from .views import Extraction, ZoneViews
@@ -139,7 +140,7 @@ def _is_own_number_line(text: str, start: int) -> bool:
 
 
 def _read(text: str, start: int, end: int, number: str) -> _Found | None:
-    folded = fold(text)
+    folded = folded_text(text)
     before = folded[max(0, start - 120) : start]
     doc_type, type_at = _type_before(before, start - len(before))
     has_so = re.search(r"\bso\s*:?\s*$", before) is not None

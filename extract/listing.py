@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from .fuzzy import find_keyword, fold
+from .fuzzy import fold
 
 _DASH = re.compile(r"^\s*[-–—+•·*]\s*")
 # Openers of the body text that follows a recipient list.
@@ -178,16 +178,17 @@ def find_heading(
 
 
 def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None = None) -> Item | None:
-    """`find_heading`, or failing that the keyword right before its list's first dash item
-    (`Kính gửi Sở X` lost its colon to OCR, `Kính gửi: - Sở X` ran onto one line)."""
+    """`find_heading`, or failing that the keyword opening a line with its list run on after it
+    (`Kính gửi Sở X` whose colon OCR lost), at a stricter score."""
     found = find_heading(text, keyword, start, end)
     if found is not None:
         return found
     stop = len(text) if end is None else end
-    kw = find_keyword(text[:stop], keyword, threshold=90.0, start=start)
-    if kw is None:
-        return None
-    line_start = text.rfind("\n", 0, kw.start) + 1
-    if text[line_start : kw.start].strip(" \t|"):
-        return None
-    return Item(kw.start, kw.end)
+    target = re.sub(r"\s+", "", fold(keyword))
+    n = len(keyword.split())
+    for m in re.finditer(r"(?m)^[ \t|]*(\S+(?:[ \t]+\S+){%d})" % (n - 1), text[start:stop]):
+        s = start + m.start(1)
+        window = text[s : start + m.end(1)]
+        if fuzz.ratio(re.sub(r"[\s:;.,|]+", "", fold(window)), target) >= 90:
+            return Item(s, start + m.end(1))
+    return None

@@ -36,6 +36,12 @@ class Token:
         return self.text[:1].isupper()
 
 
+@lru_cache(maxsize=64)
+def folded_text(text: str) -> str:
+    """`fold` of a whole view's text, computed once: every rule asks for it many times."""
+    return fold(text)
+
+
 _SYLLABLE = re.compile(r"\w+(?:[&.\-/]\w+)*|[^\w\s]", re.UNICODE)
 
 
