@@ -19,8 +19,8 @@ from typing import Any
 from .bodies import name_end, strip_post
 from .dates import find_date
 from .fuzzy import fold
-from .nlp import folded_text
 from .model import Citation, Region
+from .nlp import folded_text
 from .textview import TextView
 from .views import Extraction, ZoneViews
 

@@ -186,7 +186,8 @@ def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None =
     stop = len(text) if end is None else end
     target = re.sub(r"\s+", "", fold(keyword))
     n = len(keyword.split())
-    for m in re.finditer(r"(?m)^[ \t|]*(\S+(?:[ \t]+\S+){%d})" % (n - 1), text[start:stop]):
+    opening = re.compile(r"(?m)^[ \t|]*(\S+(?:[ \t]+\S+){" + str(n - 1) + "})")
+    for m in opening.finditer(text[start:stop]):
         s = start + m.start(1)
         window = text[s : start + m.end(1)]
         if fuzz.ratio(re.sub(r"[\s:;.,|]+", "", fold(window)), target) >= 90:
