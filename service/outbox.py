@@ -15,9 +15,21 @@ from __future__ import annotations
 import json
 import uuid
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, select
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    event,
+    insert,
+    select,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from .models import AuditEntry, Base, LetterRow, utcnow
@@ -88,18 +100,56 @@ def body_of(payload: dict[str, Any]) -> bytes:
 
 
 def emit(session: Session, event_type: str, data: dict[str, Any]) -> str:
-    """Record an event and a delivery per live subscription to its type; the event id."""
+    """Record an event and a delivery per live subscription to its type; the event id.
+
+    Core statements only, no ORM flush: this also runs inside a flush (see below)."""
     now = utcnow()
     event_id = str(uuid.uuid4())
     payload = {"id": event_id, "type": event_type, "created_at": now.isoformat(), "data": data}
-    event = WebhookEvent(event_id=event_id, type=event_type, created_at=now, payload=payload)
-    session.add(event)
-    session.flush()
-    for hook in session.scalars(select(Webhook).where(Webhook.deleted_at.is_(None))):
-        if event_type in hook.events:
-            session.add(WebhookDelivery(webhook_id=hook.id, event_id=event.id, state="pending", attempts=0,
-                                        next_attempt_at=now, created_at=now))
+    events, deliveries, hooks = (cast(Table, t.__table__) for t in (WebhookEvent, WebhookDelivery, Webhook))
+    pk = session.execute(insert(events).values(event_id=event_id, type=event_type, payload=payload,
+                                               created_at=now).returning(events.c.id)).scalar_one()
+    live = session.execute(select(hooks.c.id, hooks.c.events).where(hooks.c.deleted_at.is_(None))).all()
+    rows = [{"webhook_id": hook_id, "event_id": pk, "state": "pending", "attempts": 0, "next_attempt_at": now,
+             "created_at": now} for hook_id, wanted in live if event_type in (wanted or [])]
+    if rows:
+        session.execute(insert(deliveries), rows)
     return event_id
+
+
+# Every correction, whichever route or page made it, is `letter.corrected`: a correction
+# is exactly what writes `correct` audit entries (store.correct_letter), so those entries
+# say which letters were corrected. They are noted at each flush and the event is written
+# just before commit, in the same transaction, once the letter holds its new values.
+# A patch that changes nothing writes no entry and emits nothing.
+_CORRECTED = "congvan.outbox.corrected"
+
+
+def _note(session: Session) -> None:
+    for obj in session.new:
+        if isinstance(obj, AuditEntry) and obj.action == "correct":
+            session.info.setdefault(_CORRECTED, {}).setdefault(obj.letter_id, set()).add(obj.field)
+
+
+@event.listens_for(Session, "before_flush")
+def _note_corrections(session: Session, _context: Any, _instances: Any) -> None:
+    _note(session)
+
+
+@event.listens_for(Session, "before_commit")
+def _emit_corrections(session: Session) -> None:
+    _note(session)
+    corrected: dict[int, set[str]] = session.info.pop(_CORRECTED, {})
+    for letter_id, fields in corrected.items():
+        with session.no_autoflush:  # the commit flushes next; nothing left to note meanwhile
+            row = session.get(LetterRow, letter_id)
+        if row is not None:
+            emit(session, LETTER_CORRECTED, letter_data(row, fields=sorted(f for f in fields if f)))
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_corrections(session: Session, _previous: Any) -> None:
+    session.info.pop(_CORRECTED, None)
 
 
 def letter_data(row: LetterRow, **extra: Any) -> dict[str, Any]:
@@ -110,17 +160,3 @@ def letter_data(row: LetterRow, **extra: Any) -> dict[str, Any]:
                        "issuer": data.get("issuer"), "date": data.get("date"), "subject": data.get("subject"),
                        "tasks": len(data.get("tasks") or []), "url": f"/api/letters/{row.id}"}, **extra}
 
-
-def letter_corrected(session: Session, row: LetterRow, revision_before: int) -> str | None:
-    """Emit `letter.corrected` if the correction made a new revision (a no-op patch emits nothing)."""
-    if row.revision == revision_before:
-        return None
-    fields = sorted({f for f in session.scalars(select(AuditEntry.field).where(
-        AuditEntry.letter_id == row.id, AuditEntry.revision == row.revision, AuditEntry.action == "correct"))
-        if f})
-    return emit(session, LETTER_CORRECTED, letter_data(row, fields=fields))
-
-
-def revision_locked(session: Session, letter_id: int) -> int | None:
-    """The letter's revision, row-locked for the rest of the transaction (None if there is no such letter)."""
-    return session.scalar(select(LetterRow.revision).where(LetterRow.id == letter_id).with_for_update())

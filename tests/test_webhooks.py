@@ -139,6 +139,8 @@ def test_events_are_signed_retried_handled_once_and_replayable(
     fix = {"subject": "chuyển đổi số (sửa)"}
     assert clerk.patch(f"/api/letters/{letter_id}", json=fix).status_code == 200
     until(lambda: len(receiver.events("letter.corrected")) == 2, what="second letter.corrected")
+    second = receiver.events("letter.corrected")[1]["data"]
+    assert second["fields"] == ["subject"] and second["letter"]["subject"] == fix["subject"]
     time.sleep(2)  # four deadline checks
     assert len(receiver.events("directive.deadline")) == 1
     # A correction that changes nothing is no event.
