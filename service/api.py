@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ingest.errors import CongvanError
 
-from . import outbox, queries
+from . import queries
 from .auth import Caller, Right, authenticate, authorize, create_key, list_keys, revoke_key
 from .config import Settings
 from .db import Database
@@ -280,10 +280,7 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
         if not patch:
             raise InvalidRequest("send a JSON object of the fields to change")
         with service.db.write() as session:
-            before = outbox.revision_locked(session, letter_id)
-            row = correct_letter(session, letter_id, patch, caller.name)
-            if before is not None:
-                outbox.letter_corrected(session, row, before)  # in the correction's transaction
+            correct_letter(session, letter_id, patch, caller.name)
         queries.PARTY_KEYS.invalidate()
         with service.db.read() as session:
             return queries.letter_json(session, queries.get_letter(session, letter_id))
