@@ -59,11 +59,15 @@ def _clean(text: str) -> str:
 
 def _office(lines: Sequence[str], at: int) -> str | None:
     """The printed line just above ĐẾN, if it reads like an office name in capitals."""
-    for line in reversed(lines[max(0, at - 2):at]):
+    for line in reversed(lines[max(0, at - 2) : at]):
         letters = [c for c in line if c.isalpha()]
         folded = fold(line)
-        if (len(line.split()) >= 2 and letters and sum(c.isupper() for c in letters) / len(letters) > 0.8
-                and not any(m in folded for m in _MOTTO)):
+        if (
+            len(line.split()) >= 2
+            and letters
+            and sum(c.isupper() for c in letters) / len(letters) > 0.8
+            and not any(m in folded for m in _MOTTO)
+        ):
             return " ".join(line.split())
     return None
 
@@ -90,12 +94,16 @@ def read_stamp(lines: Sequence[str]) -> ArrivalStamp | None:
     for i, line in enumerate(lines):
         if not any(_is_den(t) for t in line.split()[:2]):
             continue  # the stamp's ĐẾN opens its line; in a title it stands mid-line
-        block = _clean(" ".join(lines[i:i + STAMP_LINES]))
+        block = _clean(" ".join(lines[i : i + STAMP_LINES]))
         if not _LABEL.search(block):
             continue  # an upper-case ĐẾN in a title (`ĐỊNH HƯỚNG ĐẾN NĂM 2030`), not a stamp
         number = _NUMBER.search(block)
-        return ArrivalStamp(office=_office(lines, i), number=int(number[1]) if number else None,
-                            date=_date(block), time=_time(block))
+        return ArrivalStamp(
+            office=_office(lines, i),
+            number=int(number[1]) if number else None,
+            date=_date(block),
+            time=_time(block),
+        )
     return None
 
 

@@ -20,9 +20,9 @@ from __future__ import annotations
 import logging
 import os
 from datetime import UTC, datetime, timedelta, timezone
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import DateTime, ForeignKey, Integer, String, UniqueConstraint, select, update
+from sqlalchemy import DateTime, ForeignKey, Integer, String, Table, UniqueConstraint, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -84,7 +84,7 @@ def clean_office(name: str | None) -> str | None:
 
 
 def _next_number(session: Session, office: str, year: int) -> int:
-    table = ArrivalCounter.__table__
+    table = cast(Table, ArrivalCounter.__table__)
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(table).values(office=office, year=year, last_number=0).on_conflict_do_nothing())
     bumped = (update(table).where(table.c.office == office, table.c.year == year)
