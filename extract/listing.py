@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from .fuzzy import fold
+from .nlp import folded_text
 
 _DASH = re.compile(r"^\s*[-–—+•·*]\s*")
 # Openers of the body text that follows a recipient list.
@@ -193,3 +194,19 @@ def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None =
         if fuzz.ratio(re.sub(r"[\s:;.,|]+", "", fold(window)), target) >= 90:
             return Item(s, start + m.end(1))
     return None
+
+
+_TELEGRAM = re.compile(r"(?m)^.*\bdien\s*:[ \t|]*$")
+
+
+def recipients_heading(text: str, limit: int = 6000) -> Item | None:
+    """Where the recipient list starts: `Kính gửi:`, or for a công điện (telegram) the line
+    `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ... điện:` whose list follows in the same dashed form."""
+    stop = min(len(text), limit)
+    found = find_list_keyword(text, "Kính gửi", 0, stop)
+    if found is not None:
+        return found
+    m = _TELEGRAM.search(folded_text(text), 0, stop)
+    if m is None or not re.match(r"\s*[-–+•]", text[m.end() : m.end() + 8]):
+        return None
+    return Item(m.start(), m.end())

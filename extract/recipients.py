@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .listing import find_list_keyword, item_text, list_items, split_inline
+from .listing import item_text, list_items, recipients_heading, split_inline
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
-KEYWORD = "Kính gửi"
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
@@ -40,7 +39,7 @@ def _candidates(views: ZoneViews) -> list[TextView]:
 
 def _recipients(view: TextView) -> list[tuple[str, list[Any]]]:
     text = view.text
-    kw = find_list_keyword(text, KEYWORD, 0, min(len(text), 6000))
+    kw = recipients_heading(text)
     if kw is None:
         return []
     start = kw.end

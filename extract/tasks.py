@@ -27,7 +27,7 @@ from typing import Any
 from .bodies import PREDICATE, BodyList, clean, head_at, parse_list
 from .dates import find_date, month_end, year_of
 from .fuzzy import fold
-from .listing import find_list_keyword, list_items
+from .listing import find_list_keyword, list_items, recipients_heading
 from .model import Directive, Region
 from .nlp import folded_text, trigger_positions, words
 from .textview import TextView
@@ -224,7 +224,7 @@ def content_span(text: str) -> tuple[int, int]:
     line) to the `./.` end mark or `Nơi nhận`."""
     folded = folded_text(text)
     start = 0
-    kw = find_list_keyword(text, "Kính gửi", 0, min(len(text), 6000))
+    kw = recipients_heading(text)
     if kw is not None:
         _, start = list_items(text, kw.end)
     enact = None
