@@ -331,7 +331,12 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
                 head_of_body = last
                 i = skip_to(h)
                 continue
-            if tok.text == "," and (h is not None or nxt.capitalised or _enum_at(folded, nxt.start)):
+            if tok.text == "," and (
+                h is not None
+                or nxt.capitalised
+                or _enum_at(folded, nxt.start)
+                or (_group(folded, cur, last) and _plain_noun(nxt, folded))
+            ):
                 i += 1
                 continue
             break
@@ -421,6 +426,20 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
     close()
     result.end = last
     return result
+
+
+def _group(folded: str, cur: int, last: int) -> bool:
+    return re.search(r"(?:^|\s)cac(?:\s|$)", folded[cur:last]) is not None
+
+
+def _plain_noun(tok: Token, folded: str) -> bool:
+    """A lower-case word that may go on a group's enumeration (`các thôn, làng, tổ dân phố`)."""
+    return (
+        tok.text[:1].isalpha()
+        and tok.text.lower() not in _LIST_STOP
+        and PREDICATE.match(folded, tok.start) is None
+        and not folded.startswith("to chuc", tok.start)
+    )
 
 
 def _describes(text: str, folded: str, cur: int, last: int, head_end: int) -> bool:

@@ -14,7 +14,6 @@ from .textview import TextView
 from .views import Extraction, ZoneViews
 
 
-
 def extract(views: ZoneViews, **context: Any) -> Extraction:
     out = Extraction()
     try:
