@@ -152,12 +152,14 @@ def normal_case(printed: str) -> str:
     while i < len(words):
         word = words[i]
         place_noun = _match(words, i, _PLACE_KEYS) or _worn_place_noun(words, i)
+        body = _match(words, i, _BODY_KEYS) if mode in ("start", "name-start") else None
+        if body and place_noun and body[1] > place_noun[1]:
+            place_noun = None  # `TỈNH ỦY` is a body (the provincial Party committee), not a province
         if place_noun and _fold_words(words[i : i + 2]) not in _NOT_PLACE and i + place_noun[1] < len(words):
             out.extend(place_noun[0].split())
             i += place_noun[1]
             mode = "place"
             continue
-        body = _match(words, i, _BODY_KEYS) if mode in ("start", "name-start") else None
         if body:
             phrase = body[0].split()
             if mode == "name-start" and out:

@@ -36,7 +36,8 @@ def _letters_only(text: str) -> str:
     return "".join(c if c.isalpha() else " " for c in fold(text))
 
 
-_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc")
+# The national motto and tagline; Party documents print the Party's name in their place.
+_MOTTOS = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc", "dang cong san viet nam")
 _MOTTO_WORDS = {w for m in _MOTTOS for w in m.split()}
 
 

@@ -101,6 +101,8 @@ def test_type_of_title(line: str, doc_type: str | None) -> None:
         ("TẬP ĐOÀN CÔNG NGHIỆP - VIỄN THÔNG QUÂN ĐỘI", "Tập đoàn Công nghiệp - Viễn thông Quân đội"),
         ("UBND TỈNH NGHỆ AN", "UBND tỉnh Nghệ An"),
         ("SỞ Y TẾ", "Sở Y tế"),
+        ("TỈNH ỦY GIA LAI", "Tỉnh ủy Gia Lai"),
+        ("ĐẢNG ỦY XÃ IA GRAI", "Đảng ủy xã Ia Grai"),
     ],
 )
 def test_normal_case(printed: str, normal: str) -> None:
@@ -125,6 +127,7 @@ def test_repair_place(printed: str, place: str) -> None:
         ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", None),
         ("CỘNG", None),  # the motto broken over lines
         ("TỈNH HÀ NAM", "TỈNH HÀ NAM"),
+        ("TỈNH ỦY GIA LAI ĐẢNG CỘNG SẢN VIỆT NAM", "TỈNH ỦY GIA LAI"),
         ("Hà Nội, ngày 28 tháng 4 năm 2026", "Hà Nội, ngày 28 tháng 4 năm 2026"),
     ],
 )
