@@ -188,6 +188,7 @@ def test_upload_by_drag_and_drop_follows_each_job(desk: Tab, service_scan: bytes
     expect(good).to_have_class(re.compile("state-done"), timeout=240_000)
     expect(good.locator("progress")).to_have_attribute("value", "100")
     expect(good.locator(".job-state")).to_have_text("Xong")
+    expect(good.locator(".job-arrival")).to_contain_text("Số đến")
     desk.shot("02-upload-done")
     good.get_by_role("link", name="Mở văn bản").click()
     page.wait_for_load_state()
@@ -363,6 +364,17 @@ def test_clerk_confirms_a_pilot_suggestion(desk: Tab) -> None:
     expect(page.get_by_role("status")).to_contain_text("Đã xác nhận")
     expect(page.locator(".link-item").first.locator(".badge")).to_have_text("Đã xác nhận")
     desk.shot("09-pilot-confirmed")
+    # The same task was also suggested for the IOC centre: the clerk rejects that one, and it goes.
+    desk.go("/thi-diem")
+    page.get_by_role("link", name="Trung tâm điều hành thông minh IOC").click()
+    page.wait_for_load_state()
+    suggested = page.locator(".link-item.suggested")
+    before = suggested.count()
+    assert before >= 1
+    suggested.first.get_by_role("button", name=re.compile("^Bác bỏ")).click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("status")).to_contain_text("Đã bác bỏ")
+    expect(page.locator(".link-item.suggested")).to_have_count(before - 1)
 
 
 def test_reader_sees_no_upload_or_correction(desk: Tab, state: dict[str, Any]) -> None:

@@ -76,6 +76,13 @@
       if (xhr.status === 202 && Array.isArray(body) && body.length) {
         const job = body[0];
         view.state.textContent = STATES[job.state] || job.state;
+        if (job.arrival && job.arrival.number) {
+          // The arrivals book number (số đến) the clerk writes on the paper original.
+          const arrival = document.createElement("span");
+          arrival.className = "job-arrival";
+          arrival.textContent = "Số đến " + job.arrival.number;
+          view.li.querySelector(".job-name").append(document.createTextNode(" "), arrival);
+        }
         follow(view, job.job);
       } else {
         view.li.className = "job state-failed";
