@@ -191,3 +191,20 @@ def test_evaluate_in_a_process_pool_keeps_the_file_order(tmp_path: Path, seed: d
     assert [s.name for s in report.letters] == ["a.png", "b.png", "c.png"]
     assert sorted(seen) == ["a.png", "b.png", "c.png"]
     assert all(s.error for s in report.letters)
+
+
+def test_evaluate_runs_the_real_pipeline_on_a_shipped_text_layer_pdf() -> None:
+    """End to end without OCR: the born-digital report in samples/scans is read from its text layer."""
+    path = (
+        Path(__file__).resolve().parents[1]
+        / "samples"
+        / "scans"
+        / "stttt-gia-lai-2023-bao-cao-thu-nghiem.pdf"
+    )
+    report = evaluate(path.parent, files=[path])
+    (result,) = report.letters
+    assert result.error is None
+    assert result.pages == 2
+    assert {f: result.scores[f] for f in ("number", "symbol", "doc_type", "date")} == dict.fromkeys(
+        ("number", "symbol", "doc_type", "date"), 1.0
+    ), result.diffs
