@@ -18,6 +18,7 @@ from typing import Any
 
 from .bodies import name_end, strip_post
 from .dates import find_date
+from .evidence import regions
 from .fuzzy import fold
 from .model import Citation, Region
 from .nlp import folded_text
@@ -241,11 +242,11 @@ def _put(out: Extraction, view: TextView, found: list[_Found]) -> None:
                 issuer=f.issuer[0] if f.issuer else None,
             )
         )
-        _evidence(out, f"/references/{i}/number", view.regions(f.start, f.end))
+        _evidence(out, f"/references/{i}/number", regions(view, f.start, f.end))
         if f.date:
-            _evidence(out, f"/references/{i}/date", view.regions(f.date[1], f.date[2]))
+            _evidence(out, f"/references/{i}/date", regions(view, f.date[1], f.date[2]))
         if f.issuer:
-            _evidence(out, f"/references/{i}/issuer", view.regions(f.issuer[1], f.issuer[2]))
+            _evidence(out, f"/references/{i}/issuer", regions(view, f.issuer[1], f.issuer[2]))
     out.put("references", refs)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .evidence import regions
 from .fuzzy import fold, similar
 from .listing import find_list_keyword
 from .model import Region, Signer
@@ -41,6 +42,7 @@ _KNOWN_POSTS = (
     "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "THỦ TRƯỞNG", "BÍ THƯ", "PHÓ BÍ THƯ",
     "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "HIỆU TRƯỞNG", "VIỆN TRƯỞNG",
 )  # fmt: skip
+_KNOWN_FOLDED = tuple((post, fold(post)) for post in _KNOWN_POSTS)
 _SURNAMES = frozenset(
     fold(s)
     for s in (
@@ -70,7 +72,7 @@ class Segment:
         return (words[0].page, words[0].word.bbox[1]) if words else (0, 0.0)
 
     def regions(self, start: int | None = None, end: int | None = None) -> list[Region]:
-        return self.view.regions(self.start if start is None else start, self.end if end is None else end)
+        return regions(self.view, self.start if start is None else start, self.end if end is None else end)
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
@@ -283,8 +285,8 @@ def _distribution(
             continue  # a list cut off mid-item (page or text truncated): the fragment is no value
         if not text:
             continue
-        regions = [r for p in parts for r in p.regions()]
-        out.append((text, regions))
+        boxes = [r for p in parts for r in p.regions()]
+        out.append((text, boxes))
     return out, used
 
 
@@ -300,10 +302,12 @@ def _clean_item(text: str) -> str:
     return text
 
 
+_LUU = re.compile(r"\s*[-–]?\s*l[uưù]u\s*(?::|[;.]?\s*(?:vt|v[ăa]n\s+th[uư]))", re.I)
+
+
 def _is_luu(text: str) -> bool:
-    return re.match(r"\s*[-–]?\s*l[uư]u\s*[:;.]?\s*(?:vt|v[ăa]n\s+th[uư])", fold(text)) is not None or bool(
-        re.match(r"\s*[-–]?\s*l[uư]u\s*:", fold(text))
-    )
+    """`Lưu: VT, ...` (`Luu`, `Lưu VT` when OCR lost the colon)."""
+    return _LUU.match(text[:24]) is not None
 
 
 def clean_luu(text: str) -> str:
@@ -433,8 +437,8 @@ def _snap(text: str) -> str:
         if not stripped or re.fullmatch(r"(?:TM|KT|TL|TUQ|Q)\s*\.", stripped):
             out.append(re.sub(r"\s+", "", stripped) + " " if stripped else "")
             continue
-        best = max(_KNOWN_POSTS, key=lambda k: fuzz.ratio(fold(k), fold(stripped)))
-        score = fuzz.ratio(fold(best), fold(stripped))
+        folded = fold(stripped)
+        score, best = max((fuzz.ratio(k, folded), post) for post, k in _KNOWN_FOLDED)
         fixed = best if score >= 90 and abs(len(best) - len(stripped)) <= 1 else stripped
         out.append(fixed + " ")
     return " ".join("".join(out).split())

@@ -149,33 +149,44 @@ def find_heading(
     merged columns, hence the first three words are tried) and is followed by `:` or by nothing.
     Returns the span of the keyword with its colon."""
     stop = len(text) if end is None else end
+    folded = folded_text(text)
     target = re.sub(r"\s+", "", fold(keyword))
     n = len(keyword.split())
     pos = start
     while pos < stop:
         nl = text.find("\n", pos, stop)
         line_end = stop if nl < 0 else nl
-        words = list(re.finditer(r"\S+", text[pos:line_end]))
-        best: tuple[float, Item] | None = None
-        for first in range(min(3, len(words))):
-            for k in (n, n + 1, n - 1):
-                if k < 1 or first + k > len(words):
-                    continue
-                s, e = pos + words[first].start(), pos + words[first + k - 1].end()
-                window = text[s:e]
-                colon = window.endswith(":") or text[e : e + 2].lstrip().startswith(":")
-                if not colon and e < line_end and text[e:line_end].strip():
-                    continue
-                score = fuzz.ratio(re.sub(r"[\s:;.,|]+", "", fold(window)), target)
-                if score >= threshold and (best is None or score > best[0]):
-                    after = e + (len(text[e:line_end]) - len(text[e:line_end].lstrip()))
-                    best = (score, Item(s, after + 1 if text[after : after + 1] == ":" else e))
-        if best is not None:
-            return best[1]
+        found = _heading_in_line(text, folded, pos, line_end, target, n, threshold)
+        if found is not None:
+            return found
         if nl < 0:
             break
         pos = nl + 1
     return None
+
+
+def _heading_in_line(
+    text: str, folded: str, pos: int, line_end: int, target: str, n: int, threshold: float
+) -> Item | None:
+    words = list(re.finditer(r"\S+", folded[pos:line_end]))[: n + 3]
+    best: tuple[float, Item] | None = None
+    for first in range(min(3, len(words))):
+        for k in (n, n + 1, n - 1):
+            if k < 1 or first + k > len(words):
+                continue
+            s, e = pos + words[first].start(), pos + words[first + k - 1].end()
+            window = folded[s:e]
+            colon = window.endswith(":") or text[e : e + 2].lstrip().startswith(":")
+            if not colon and e < line_end and text[e:line_end].strip():
+                continue
+            score = fuzz.ratio(_SQUASH.sub("", window), target)
+            if score >= threshold and (best is None or score > best[0]):
+                after = e + (len(text[e:line_end]) - len(text[e:line_end].lstrip()))
+                best = (score, Item(s, after + 1 if text[after : after + 1] == ":" else e))
+    return best[1] if best else None
+
+
+_SQUASH = re.compile(r"[\s:;.,|]+")
 
 
 def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None = None) -> Item | None:
@@ -190,8 +201,7 @@ def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None =
     opening = re.compile(r"(?m)^[ \t|]*(\S+(?:[ \t]+\S+){" + str(n - 1) + "})")
     for m in opening.finditer(text[start:stop]):
         s = start + m.start(1)
-        window = text[s : start + m.end(1)]
-        if fuzz.ratio(re.sub(r"[\s:;.,|]+", "", fold(window)), target) >= 90:
+        if fuzz.ratio(_SQUASH.sub("", folded_text(text)[s : start + m.end(1)]), target) >= 90:
             return Item(s, start + m.end(1))
     return None
 

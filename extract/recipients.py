@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .evidence import regions
 from .listing import item_text, list_items, recipients_heading, split_inline
 from .textview import TextView
 from .views import Extraction, ZoneViews
@@ -50,8 +51,8 @@ def _recipients(view: TextView) -> list[tuple[str, list[Any]]]:
         for part in split_inline(text, item):
             name = item_text(text, part)
             if name and not name.startswith("("):
-                out.append((name, view.regions(part.start, part.end)))
+                out.append((name, regions(view, part.start, part.end)))
             elif name and out:  # a purpose tag `(để biết)` run onto its own line
                 prev, reg = out[-1]
-                out[-1] = (f"{prev}; {name}", reg + view.regions(part.start, part.end))
+                out[-1] = (f"{prev}; {name}", reg + regions(view, part.start, part.end))
     return out

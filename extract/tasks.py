@@ -26,6 +26,7 @@ from typing import Any
 
 from .bodies import PREDICATE, BodyList, clean, head_at, parse_list
 from .dates import find_date, month_end, year_of
+from .evidence import regions
 from .fuzzy import fold
 from .listing import find_list_keyword, list_items, recipients_heading
 from .model import Directive, Region
@@ -623,15 +624,15 @@ def _put(out: Extraction, view: TextView, spans: list[TaskSpan]) -> None:
                 cooperating=coop,
             )
         )
-        _ev(out, f"/tasks/{i}/text", view.regions(*t.text))
+        _ev(out, f"/tasks/{i}/text", regions(view, *t.text))
         if t.head is not None:
-            _ev(out, f"/tasks/{i}/ordinal", view.regions(*t.head))
+            _ev(out, f"/tasks/{i}/ordinal", regions(view, *t.head))
         for j, (s, e) in enumerate(t.assignees[: len(names)]):
-            _ev(out, f"/tasks/{i}/assignees/{j}", view.regions(s, e))
+            _ev(out, f"/tasks/{i}/assignees/{j}", regions(view, s, e))
         for j, (s, e) in enumerate(t.cooperating[: len(coop)]):
-            _ev(out, f"/tasks/{i}/cooperating/{j}", view.regions(s, e))
+            _ev(out, f"/tasks/{i}/cooperating/{j}", regions(view, s, e))
         if t.deadline:
-            _ev(out, f"/tasks/{i}/deadline", view.regions(t.deadline[1], t.deadline[2]))
+            _ev(out, f"/tasks/{i}/deadline", regions(view, t.deadline[1], t.deadline[2]))
     out.put("tasks", tasks)
 
 
