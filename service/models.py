@@ -81,6 +81,10 @@ class LetterRow(Base):
     date_min: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     date_max: Mapped[str | None] = mapped_column(String(10), nullable=True, index=True)
     signer_name: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    # Summary columns (migration 0004): lists never decode the whole JSON.
+    subject: Mapped[str | None] = mapped_column(Text, nullable=True)
+    task_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    signer: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     page_count: Mapped[int] = mapped_column(Integer, default=0)
     doc_text: Mapped[str] = mapped_column(Text, default="")  # folded text of every page, for `q`
     search_text: Mapped[str] = mapped_column(Text, default="")  # folded fields + doc_text

@@ -14,8 +14,8 @@ from datetime import date as Date
 from typing import Any
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Select, func, literal_column, select, text
+from sqlalchemy.orm import Session, load_only
 
 from .errors import InvalidRequest, NotFound
 from .folding import expand, fold_words
@@ -65,6 +65,23 @@ def _like_words(column: Any, q: str) -> list[ColumnElement[bool]]:
     return out
 
 
+def _full_text(session: Session, model: type[LetterRow] | type[DirectiveRow], q: str
+               ) -> list[ColumnElement[bool]]:
+    """Every folded word of `q` must start a word of the row's folded text, through the
+    full-text index of the database (FTS5 on SQLite, a GIN tsvector index on PostgreSQL)."""
+    words = [w for w in fold_words(q).replace("_", " ").split() if w]
+    if not words:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        query = " & ".join(f"{w}:*" for w in words)
+        vector = func.to_tsvector(literal_column("'simple'"), model.search_text)
+        return [vector.op("@@")(func.to_tsquery(literal_column("'simple'"), query))]
+    fts = f"{model.__tablename__}_fts"
+    match = " ".join(f'"{w}"*' for w in words)
+    return [model.id.in_(select(literal_column("rowid")).select_from(text(fts))
+                         .where(literal_column(fts).op("MATCH")(match)))]
+
+
 def _paged(session: Session, stmt: Select[Any], page: Page) -> tuple[int, list[Any]]:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     rows = list(session.scalars(stmt.limit(page.limit).offset(page.offset)))
@@ -89,16 +106,21 @@ def letter_json(session: Session, row: LetterRow) -> dict[str, Any]:
     }
 
 
+SUMMARY_COLUMNS = (LetterRow.id, LetterRow.number, LetterRow.symbol, LetterRow.doc_type, LetterRow.issuer,
+                   LetterRow.date, LetterRow.subject, LetterRow.signer, LetterRow.task_count,
+                   LetterRow.page_count, LetterRow.pipeline_version, LetterRow.revision)
+
+
 def letter_summary(row: LetterRow) -> dict[str, Any]:
     return {"id": row.id, "number": row.number, "symbol": row.symbol, "doc_type": row.doc_type,
-            "issuer": row.issuer, "date": row.date, "subject": row.data.get("subject"),
-            "signer": row.data.get("signer"), "tasks": len(row.data.get("tasks") or []),
+            "issuer": row.issuer, "date": row.date, "subject": row.subject,
+            "signer": row.signer, "tasks": row.task_count,
             "pages": row.page_count, "pipeline_version": row.pipeline_version, "revision": row.revision}
 
 
 def list_letters(session: Session, *, issuer: str | None, doc_type: str | None, date_from: str | None,
                  date_to: str | None, q: str | None, page: Page) -> dict[str, Any]:
-    stmt = select(LetterRow)
+    stmt = select(LetterRow).options(load_only(*SUMMARY_COLUMNS))
     if issuer:
         # Folded and expanded on both sides: `ubnd gia lai` finds `Ủy ban nhân dân tỉnh Gia Lai`.
         stmt = stmt.where(*_like_words(LetterRow.issuer_key, expand(issuer)))
@@ -110,7 +132,7 @@ def list_letters(session: Session, *, issuer: str | None, doc_type: str | None, 
     if end:
         stmt = stmt.where(LetterRow.date_min <= end)
     if q:
-        stmt = stmt.where(*_like_words(LetterRow.search_text, q))
+        stmt = stmt.where(*_full_text(session, LetterRow, q))
     total, rows = _paged(session, stmt.order_by(LetterRow.id.desc()), page)
     return {"total": total, "limit": page.limit, "offset": page.offset,
             "items": [letter_summary(r) for r in rows]}
@@ -196,7 +218,7 @@ def directive_json(d: DirectiveRow, letter: LetterRow) -> dict[str, Any]:
             "text": d.text, "deadline": d.deadline, "cooperating": d.cooperating,
             "letter": {"id": letter.id, "number": letter.number, "symbol": letter.symbol, "date": letter.date,
                        "issuer": letter.issuer, "doc_type": letter.doc_type,
-                       "subject": letter.data.get("subject"), "signer": letter.data.get("signer")}}
+                       "subject": letter.subject, "signer": letter.signer}}
 
 
 def list_directives(session: Session, *, assignee: str | None, due_before: str | None, due_after: str | None,
@@ -210,14 +232,15 @@ def list_directives(session: Session, *, assignee: str | None, due_before: str |
     if after:
         stmt = stmt.where(DirectiveRow.deadline >= after)
     if q:
-        stmt = stmt.where(*_like_words(DirectiveRow.search_text, q))
+        stmt = stmt.where(*_full_text(session, DirectiveRow, q))
     if assignee:
         keys = matching_party_keys(session, assignee)
         stmt = stmt.where(DirectiveRow.id.in_(
             select(DirectiveParty.directive_id).where(DirectiveParty.key.in_(keys))))
     total, rows = _paged(session, stmt.order_by(DirectiveRow.letter_id.desc(), DirectiveRow.position), page)
-    letters = {r.id: r for r in session.scalars(select(LetterRow).where(
-        LetterRow.id.in_({d.letter_id for d in rows})))} if rows else {}
+    wanted = select(LetterRow).options(load_only(*SUMMARY_COLUMNS)).where(
+        LetterRow.id.in_({d.letter_id for d in rows}))
+    letters = {r.id: r for r in session.scalars(wanted)} if rows else {}
     return {"total": total, "limit": page.limit, "offset": page.offset,
             "items": [directive_json(d, letters[d.letter_id]) for d in rows]}
 

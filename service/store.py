@@ -75,6 +75,9 @@ def denormalise(row: LetterRow) -> None:
     row.date = data.get("date")
     row.date_min, row.date_max = date_bounds(row.date)
     row.signer_name = (data.get("signer") or {}).get("name")
+    row.subject = data.get("subject")
+    row.task_count = len(data.get("tasks") or [])
+    row.signer = data.get("signer")
     row.search_text = _letter_search_text(data, row.doc_text)
 
 
