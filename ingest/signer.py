@@ -22,6 +22,15 @@ SIGNER_PSM = "--psm 6"  # one uniform block: no layout analysis to throw the sea
 REGION_HEIGHT = 0.28  # share of the page height below the footer start that a signer block spans
 
 
+def is_name_line(line: Line) -> bool:
+    """A signer's name: two to six capitalised words, not all capitals (`Nguyễn Thị Thanh Lịch`)."""
+    words = [w.text.strip(".,;:") for w in line.words if solid(w)]
+    if not 2 <= len(words) <= 6:
+        return False
+    capitalised = all(w[:1].isupper() for w in words if w[:1].isalpha())
+    return capitalised and any(ch.islower() for w in words for ch in w)
+
+
 def needs_rescue(
     lines: tuple[Line, ...], width: float, height: float, header: bool
 ) -> tuple[int, ...] | None:
@@ -31,8 +40,7 @@ def needs_rescue(
     if left is None and right is None:
         return None  # no footer on this page: nothing to rescue
     right_lines = right.lines if right else ()
-    solid_lines = [ln for ln in right_lines if sum(solid(w) for w in ln.words) >= 1]
-    if any(is_signer_text(ln.text) for ln in right_lines) and len(solid_lines) >= 2:
+    if any(is_signer_text(ln.text) for ln in right_lines) and any(is_name_line(ln) for ln in right_lines):
         return None
     footer_lines = [*(left.lines if left else ()), *right_lines]
     top = min(ln.bbox[1] for ln in footer_lines)
@@ -84,9 +92,13 @@ def rescue_signer(
         cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
         return x0 <= cx <= x1 and y0 <= cy <= y1
 
-    before = sum(solid(w) for ln in lines for w in ln.words if inside(w))
-    after = sum(solid(w) for ln in moved for w in ln.words)
-    if after <= before:
-        return lines  # the second look saw no more than the first
-    kept = tuple(k for ln in lines if (k := Line(tuple(w for w in ln.words if not inside(w)))).words)
-    return kept + moved
+    # Keep what the page pass read; add the rows it missed (a line of the second look whose
+    # middle falls in no line the page pass has in the region).
+    taken = [ln.bbox for ln in lines if any(inside(w) for w in ln.words)]
+
+    def new(line: Line) -> bool:
+        middle = (line.bbox[1] + line.bbox[3]) / 2
+        return not any(b[1] <= middle <= b[3] for b in taken) and any(solid(w) for w in line.words)
+
+    added = tuple(ln for ln in moved if new(ln))
+    return lines + added if added else lines
