@@ -103,11 +103,19 @@ def seed_entries() -> tuple[dict[str, Any], ...]:
     return tuple(raw["bodies"])
 
 
+_SEEDED: set[str] = set()  # databases (by URL) this process has seen seeded
+
+
 def ensure_seeded(session: Session) -> None:
-    """Add the shipped bodies the database lacks (idempotent, cheap when done)."""
+    """Add the shipped bodies the database lacks (idempotent; one query, then nothing, per process)."""
+    url = str(session.get_bind().engine.url)
+    if url in _SEEDED:
+        return
     seeds = seed_entries()
     have = session.scalar(select(func.count()).select_from(Body).where(Body.origin == "seed")) or 0
     if have >= len(seeds):
+        if not url.startswith("sqlite://") or len(url) > len("sqlite://"):
+            _SEEDED.add(url)  # (an in-memory database is new at each engine: never memoised)
         return
     by_name: dict[str, Body] = {}
     for entry in seeds:
@@ -136,22 +144,28 @@ def ensure_seeded(session: Session) -> None:
 
 
 def _add_alias(session: Session, body: Body, alias: str) -> None:
-    key = name_key(alias)
-    if key and session.scalars(select(BodyAlias.id).where(BodyAlias.key == key)).first() is None:
-        session.add(BodyAlias(body_id=body.id, alias=alias[:500], key=key[:500]))
+    key = name_key(alias)[:500]
+    table = _alias_keys(session)
+    if key and key not in table:
+        session.add(BodyAlias(body_id=body.id, alias=alias[:500], key=key))
         session.flush()
+        table[key] = body.id
 
 
 def _alias_keys(session: Session) -> dict[str, int]:
-    return {k: b for k, b in session.execute(select(BodyAlias.key, BodyAlias.body_id))}
+    """Every alias key → body id, read once per session (a session is one short transaction)."""
+    table = session.info.get("body_aliases")
+    if table is None:
+        table = {k: b for k, b in session.execute(select(BodyAlias.key, BodyAlias.body_id))}
+        session.info["body_aliases"] = table
+    return table  # type: ignore[no-any-return]
 
 
-def find(session: Session, name: str | None, ctx: Context = Context(),
-         aliases: dict[str, int] | None = None) -> Body | None:
+def find(session: Session, name: str | None, ctx: Context = Context()) -> Body | None:
     """The registry entry a name means, or None."""
     if not name or not name.strip():
         return None
-    table = aliases if aliases is not None else _alias_keys(session)
+    table = _alias_keys(session)
     full = qualified(name, ctx)
     for candidate in dict.fromkeys([name_key(full), name_key(name)]):
         if candidate in table:
