@@ -24,7 +24,7 @@ from ingest.errors import CongvanError
 from ..auth import Right, authenticate
 from ..errors import Forbidden
 from . import session
-from .labels import DOC_ERRORS, ROLE_NAMES, letter_number, show_value, vn_date, vn_time
+from .labels import ROLE_NAMES, explain, field_label, letter_number, show_value, vn_date, vn_time
 
 if TYPE_CHECKING:  # the API module mounts these pages: importing it here would be circular
     from ..api import Service
@@ -41,6 +41,7 @@ def pager_query(params: Any, number: int) -> str:
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 templates.env.filters["vn_date"] = vn_date
 templates.env.filters["vn_time"] = vn_time
+templates.env.filters["field_label"] = field_label
 templates.env.filters["show_value"] = show_value
 templates.env.filters["pager"] = pager_query
 templates.env.filters["letter_number"] = letter_number
@@ -132,12 +133,13 @@ class PageRoute(APIRoute):
                 else:
                     response = RedirectResponse(f"/dang-nhap?tiep={quote(exc.next_url, safe='')}", 303)
             except CongvanError as exc:
-                message = DOC_ERRORS.get(exc.code, exc.message)
+                message, detail = explain(exc.code, exc.message)
                 if wants_json(request):
-                    response = JSONResponse({"error": exc.code, "message": message}, exc.http_status)
+                    response = JSONResponse({"error": exc.code, "message": message, "detail": detail},
+                                            exc.http_status)
                 else:
                     response = page(request, "error.html", None, status=exc.http_status,
-                                    code=exc.http_status, message=message)
+                                    code=exc.http_status, message=message, detail=detail)
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
             response.headers.setdefault("Referrer-Policy", "same-origin")

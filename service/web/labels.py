@@ -38,11 +38,40 @@ JOB_STATES = {"queued": "Đang chờ", "running": "Đang đọc", "done": "Xong"
 
 ACTIONS = {"extract": "Máy đọc", "re-extract": "Máy đọc lại", "correct": "Sửa"}
 
-# Error codes the pages translate; others keep the service's (English) message.
+# Error codes the pages say in Vietnamese; the service's own (English) message stays as the detail.
 DOC_ERRORS = {
     "not-found": "Không tìm thấy trang hoặc văn bản này.",
-    "forbidden": "Vai trò của khoá này không được xem trang này.",
+    "forbidden": "Vai trò của khoá này không được làm việc này.",
+    "empty-file": "Tệp rỗng.",
+    "unsupported-type": "Không phải tệp PDF, PNG, JPEG hay TIFF.",
+    "damaged-file": "Tệp bị hỏng hoặc không đầy đủ, không mở được.",
+    "encrypted-pdf": "PDF có mật khẩu, không đọc được.",
+    "unsafe-pdf": "PDF có nội dung không an toàn (mã chạy, tệp đính kèm).",
+    "file-too-large": "Tệp quá lớn.",
+    "too-many-files": "Gửi quá nhiều tệp một lần.",
+    "request-too-large": "Gửi quá nhiều dữ liệu một lần.",
+    "too-many-pages": "Văn bản có quá nhiều trang.",
+    "image-too-large": "Ảnh quá lớn.",
+    "ocr-timeout": "Đọc chữ quá lâu nên đã dừng.",
+    "ocr-unavailable": "Máy chủ chưa cài bộ đọc chữ (Tesseract).",
+    "worker-crashed": "Bộ đọc dừng đột ngột nhiều lần với tệp này.",
+    "internal-error": "Lỗi bên trong khi đọc tệp; hãy báo quản trị.",
+    "invalid-correction": "Giá trị không đúng dạng (ngày viết năm-tháng-ngày, vd 2024-03-12).",
 }
+
+
+def explain(code: str, message: str) -> tuple[str, str]:
+    """(Vietnamese sentence, technical detail) for an error code and the service's message."""
+    said = DOC_ERRORS.get(code)
+    return (said, message) if said else (message, "")
+
+
+def explain_reason(reason: str | None) -> tuple[str, str]:
+    """A failed job's `code: message` reason, explained."""
+    if not reason:
+        return "", ""
+    code, _, detail = reason.partition(": ")
+    return explain(code, detail) if detail else explain(code, reason)
 
 
 def vn_date(value: str | None) -> str:

@@ -20,7 +20,7 @@ from ..store import correct_letter
 from . import session
 from .core import PageRoute, check_form_token, needs, page, service_of
 from .geometry import page_views
-from .labels import ACTIONS, field_label
+from .labels import ACTIONS, explain, field_label
 from .letter_view import attach_boxes, build_sections, correction_patch, slug
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
@@ -108,8 +108,9 @@ def correct(request: Request, viewer: Corrector, letter_id: int, field: Annotate
         # Shown beside the field, with the value the clerk typed kept in the form.
         with service.db.read() as s:
             context = letter_context(s, request, viewer, letter_id)
-        return page(request, "letter.html", viewer, status=422, error=exc.message, error_pointer=field,
-                    error_value=value, **context)
+        message, detail = explain(exc.code, exc.message)
+        return page(request, "letter.html", viewer, status=422, error=message, error_detail=detail,
+                    error_pointer=field, error_value=value, **context)
     queries.PARTY_KEYS.invalidate()
     return RedirectResponse(f"/van-ban/{letter_id}?da_sua={field}#f-{slug(field)}", status_code=303)
 

@@ -21,7 +21,7 @@ from ..intake import check_size, submit
 from ..models import Job
 from . import session
 from .core import PageRoute, check_form_token, needs, page, service_of, wants_json
-from .labels import JOB_STATES
+from .labels import JOB_STATES, explain_reason
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 Uploader = Annotated[session.Viewer, Depends(needs(Right.UPLOAD))]
@@ -38,7 +38,9 @@ def job_view(job: dict[str, Any]) -> dict[str, Any]:
         percent = 10 + int(85 * done / total)  # 10: the file is in and queued
     else:
         percent = 5 if job["state"] == "queued" else 10
+    reason_text, reason_detail = explain_reason(job.get("reason"))
     return {**job, "state_text": JOB_STATES.get(job["state"], job["state"]), "percent": percent,
+            "reason_text": reason_text, "reason_detail": reason_detail,
             "letter_url": f"/van-ban/{job['letter']}" if job.get("letter") else None}
 
 

@@ -30,6 +30,18 @@
     return {li, bar, state};
   }
 
+  function reason(text, detail) {
+    const why = document.createElement("span");
+    why.className = "job-reason";
+    why.textContent = text;
+    if (detail) {
+      const small = document.createElement("small");
+      small.textContent = " (" + detail + ")";
+      why.append(small);
+    }
+    return why;
+  }
+
   function finish(view, job) {
     view.li.className = "job state-" + job.state;
     view.bar.value = job.percent;
@@ -43,10 +55,7 @@
       view.li.append(a);
     }
     if (job.state === "failed" && job.reason && !view.li.querySelector(".job-reason")) {
-      const why = document.createElement("span");
-      why.className = "job-reason";
-      why.textContent = job.reason;
-      view.li.append(why);
+      view.li.append(reason(job.reason_text || job.reason, job.reason_detail));
     }
   }
 
@@ -88,10 +97,7 @@
         view.li.className = "job state-failed";
         view.bar.value = 100;
         view.state.textContent = "Không gửi được";
-        const why = document.createElement("span");
-        why.className = "job-reason";
-        why.textContent = (body && body.message) || ("Lỗi " + xhr.status);
-        view.li.append(why);
+        view.li.append(reason((body && body.message) || ("Lỗi " + xhr.status), body && body.detail));
       }
     };
     xhr.onerror = () => { view.state.textContent = "Mất kết nối khi gửi"; view.li.className = "job state-failed"; };
