@@ -491,14 +491,18 @@ def _more_bodies_ahead(text: str, folded: str, pos: int, stop: int) -> bool:
 
 
 def _is_verb(text: str, tok: Token, prev: Token | None = None) -> bool:
-    """POS-tag a short window from the syllable before: the tagger segments words itself and wants
-    some context, and a window keeps it cheap. A syllable the tagger joins to the one before
+    """POS-tag the syllable with one before and three after: the tagger segments words itself and
+    its features look two words either side, and a short window keeps it cheap (and cached across
+    letters, which share their vocabulary). A syllable the tagger joins to the one before
     (`trung | học` → `trung học`) is inside a word, not a verb of its own."""
     begin = prev.start if prev is not None and prev.text[:1].isalpha() else tok.start
-    window = text[begin : min(len(text), tok.start + 48)].split("\n")[0]
+    after = re.match(r"(?:\s*\S+){1,4}", text[tok.start : tok.start + 40])
+    stop = tok.start + (after.end() if after else len(tok.text))
+    window = " ".join(text[begin:stop].split())
+    offset = len(" ".join(text[begin : tok.start].split())) + (1 if begin < tok.start else 0)
     for word, tag, start in _tags(window):
-        if start <= tok.start - begin < start + len(word):
-            return tag == "V" and start == tok.start - begin
+        if start <= offset < start + len(word):
+            return tag == "V" and start == offset
     return False
 
 

@@ -204,12 +204,16 @@ def _whole_tail(view: TextView) -> tuple[list[Segment], bool]:
 
 
 def _last_keyword(text: str, keyword: str) -> int | None:
-    pos, found = 0, None
+    """End of the last line-start heading `keyword` (a letter may quote `Nơi nhận` earlier)."""
+    found, pos = None, 0
     while True:
         kw = find_list_keyword(text, keyword, start=pos)
         if kw is None:
             return found
-        found, pos = kw.end, kw.end
+        found = kw.end
+        pos = text.find("\n", kw.end)
+        if pos < 0:
+            return found
 
 
 # --- cutting a line into its distribution and signer parts ---------------------------------

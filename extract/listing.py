@@ -9,6 +9,7 @@ closed by `.`, or at a line that reads as prose rather than a name.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
@@ -209,6 +210,7 @@ def find_list_keyword(text: str, keyword: str, start: int = 0, end: int | None =
 _TELEGRAM = re.compile(r"(?m)^.*\bdien\s*:[ \t|]*$")
 
 
+@lru_cache(maxsize=32)
 def recipients_heading(text: str, limit: int = 6000) -> Item | None:
     """Where the recipient list starts: `Kính gửi:`, or for a công điện (telegram) the line
     `CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH ... điện:` whose list follows in the same dashed form."""

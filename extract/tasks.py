@@ -157,9 +157,7 @@ def _closing_paragraph(text: str, last: Unit, end: int, view: TextView | None) -
         s, e = sentence[0]
         if not item_orders and leaf.level > 1 and _directive_clauses(text, s, e):
             return p
-        trigger = (
-            _trigger(text, words(text, s, e), e) if _MAY_TRIGGER.search(folded_text(text), s, e) else None
-        )
+        trigger = _trigger(text, s, e)
         if trigger is not None and trigger.start > _skip_space(text, s, e) + 2:
             return p
     return None
@@ -205,11 +203,12 @@ def paragraph_starts(text: str, start: int, end: int, view: TextView | None = No
 def _full_lines(view: TextView) -> set[int]:
     """Starts of lines that reach the right margin of the text column (wrapped lines)."""
     rights: dict[int, float] = {}
-    for i, start in enumerate(view.line_starts):
-        stop = view.line_starts[i + 1] if i + 1 < len(view.line_starts) else len(view.text)
-        ws = view.words_in(start, stop)
-        if ws:
-            rights[start] = max(w.word.bbox[2] for w in ws)
+    starts = view.line_starts
+    line = 0
+    for pw in view.words:  # words are in text order: one pass, lines advance with them
+        while line + 1 < len(starts) and starts[line + 1] <= pw.start:
+            line += 1
+        rights[starts[line]] = max(rights.get(starts[line], 0.0), pw.word.bbox[2])
     if len(rights) < 3:
         return set()
     margin = max(rights.values())
@@ -460,12 +459,7 @@ def _directive(text: str, start: int, end: int) -> Found | None:
     start = _skip_space(text, start, end)
     if start >= end:
         return None
-    # Segmenting costs ~1 ms a clause: only where a directive verb can be.
-    trigger = (
-        _trigger(text, words(text, start, end), end)
-        if _MAY_TRIGGER.search(folded_text(text), start, end)
-        else None
-    )
+    trigger = _trigger(text, start, end)
     subject = _subject(text, start, end)
     ordering_subject = (
         subject is not None
@@ -481,27 +475,41 @@ def _directive(text: str, start: int, end: int) -> Found | None:
     return None
 
 
-def _trigger(text: str, tokens: list[Any], end: int) -> Found | None:
+def _trigger(text: str, start: int, end: int) -> Found | None:
+    """The first `Giao` / `Đề nghị` / `Yêu cầu` ... followed by bodies in text[start:end].
+
+    A regex finds where such a verb may be; underthesea segments a short window around it
+    (`giao` in `giao thông` or `đề nghị` in `đề nghị của` are other words) and the spaCy
+    Matcher confirms the verb and that a word follows."""
     folded = folded_text(text)
-    for i in trigger_positions(tokens):
-        tok = tokens[i]
-        before = folded[max(0, tok.start - 12) : tok.start]
-        if re.search(r"(?:theo|xet|duoc|da|nhan\s+duoc|cac|nhung)\s*$", before):
-            continue  # `Theo đề nghị`, `được giao`, `các đề nghị`: nouns and passives
-        j = i + 1
-        while j < len(tokens) and tokens[j].folded in ("cho", "dong chi", "d/c", "quy"):
-            if tokens[j].folded == "quy":
-                break
-            j += 1
-        if j >= len(tokens):
-            continue
-        at = tokens[j].start
-        if head_at(text, at) is None:
-            continue
-        found = parse_list(text, at, end)
-        if found.bodies:
-            return Found(tok.start, end, found.bodies, found.predicate)
+    for m in _MAY_TRIGGER.finditer(folded, start, end):
+        window_start = max(start, folded.rfind(" ", start, max(start, m.start() - 1)) + 1)
+        tokens = words(text, window_start, min(end, m.end() + 40))
+        for i in trigger_positions(tokens):
+            tok = tokens[i]
+            if not (m.start() <= tok.start < m.end()):
+                continue
+            found = _after_trigger(text, folded, tokens, i, end)
+            if found is not None:
+                return found
     return None
+
+
+def _after_trigger(text: str, folded: str, tokens: list[Any], i: int, end: int) -> Found | None:
+    tok = tokens[i]
+    before = folded[max(0, tok.start - 12) : tok.start]
+    if re.search(r"(?:theo|xet|duoc|da|nhan\s+duoc|cac|nhung)\s*$", before):
+        return None  # `Theo đề nghị`, `được giao`, `các đề nghị`: nouns and passives
+    j = i + 1
+    while j < len(tokens) and tokens[j].folded in ("cho", "dong chi", "d/c"):
+        j += 1
+    if j >= len(tokens):
+        return None
+    at = tokens[j].start
+    if head_at(text, at) is None:
+        return None
+    found = parse_list(text, at, end)
+    return Found(tok.start, end, found.bodies, found.predicate) if found.bodies else None
 
 
 def _subject(text: str, start: int, end: int) -> BodyList | None:
@@ -537,17 +545,27 @@ def _next_clause(text: str, found: Found, end: int) -> int:
         semi = text.find(";", pos, end)
         if semi < 0:
             return end
-        nxt = _directive(text, semi + 1, end)
-        if nxt is not None and nxt.bodies and nxt.start <= _skip_space(text, semi + 1, end) + 1:
-            return semi
-        if nxt is not None and nxt.bodies and _starts_with_trigger(text, semi + 1, end):
+        if _opens_directive(text, _skip_space(text, semi + 1, end), end):
             return semi
         pos = semi + 1
 
 
-def _starts_with_trigger(text: str, start: int, end: int) -> bool:
-    at = _skip_space(text, start, end)
-    return re.match(r"(?:giao|de\s+nghi|yeu\s+cau)\b", fold(text[at : at + 12])) is not None
+def _opens_directive(text: str, at: int, end: int) -> bool:
+    """Does a directive start right at `at`: `yêu cầu các sở ...` or `Thủ trưởng các cơ quan chỉ đạo ...`?
+    (Checked without the segmenter: it runs for every `;`.)"""
+    m = _REQUESTS.match(folded_text(text), at, end)
+    if m is not None:
+        body = _skip_space(text, m.end(), end)
+        return head_at(text, body) is not None and bool(parse_list(text, body, end).bodies)
+    if head_at(text, at) is None:
+        return False
+    found = parse_list(text, at, end)
+    return (
+        bool(found.bodies)
+        and found.predicate is not None
+        and not _not_ordering(text, found.predicate)
+        and not _REQUESTS.match(folded_text(text), found.predicate)
+    )
 
 
 def _generic(text: str, found: Found) -> bool:
