@@ -9,8 +9,8 @@ closed by `.`, or at a line that reads as prose rather than a name.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
