@@ -8,6 +8,7 @@ over the directive rows themselves.
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from datetime import date as Date
@@ -177,11 +178,19 @@ def trace(session: Session, letter_id: int) -> dict[str, Any]:
 # -- directives ----------------------------------------------------------------
 
 class _PartyKeys:
-    """Distinct folded names of bodies, cached until the table changes."""
+    """Distinct folded names of bodies, cached per process.
+
+    Refreshed when a new party row appears (max id), when this process changed
+    names (`invalidate`, after a correction), and at least every `MAX_AGE` seconds
+    (a re-extraction in a worker can reuse row ids on SQLite).
+    """
+
+    MAX_AGE = 10.0
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._stamp: tuple[Any, ...] | None = None
+        self._loaded_at = 0.0
         self._keys: list[str] = []
         self.generation = 0
 
@@ -190,13 +199,11 @@ class _PartyKeys:
             self.generation += 1
 
     def get(self, session: Session) -> list[str]:
-        stats = select(func.max(DirectiveParty.id), func.count(DirectiveParty.id))
-        max_id, count = session.execute(stats).one()
-        stamp = (max_id, count, self.generation)
+        stamp = (session.scalar(select(func.max(DirectiveParty.id))), self.generation)
         with self._lock:
-            if stamp != self._stamp:
+            if stamp != self._stamp or time.monotonic() - self._loaded_at > self.MAX_AGE:
                 self._keys = list(session.scalars(select(DirectiveParty.key).distinct()))
-                self._stamp = stamp
+                self._stamp, self._loaded_at = stamp, time.monotonic()
             return self._keys
 
 
