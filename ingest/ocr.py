@@ -56,7 +56,9 @@ def ocr_lines(
     """Lines of words Tesseract reads on a grey page image (boxes in its pixels, conf 0-100)."""
     check_available()
     with tempfile.NamedTemporaryFile(suffix=".tif", dir=_tmp_dir()) as tmp:
-        image.save(tmp, format="TIFF", dpi=(dpi, dpi))
+        # compression="raw" said outright: a page from a G4 (bilevel) TIFF carries
+        # info["compression"] = "group4", which Pillow would reuse and cannot apply to grey.
+        image.save(tmp, format="TIFF", dpi=(dpi, dpi), compression="raw")
         tmp.flush()
         try:
             data = pytesseract.image_to_data(

@@ -10,21 +10,28 @@ file name). Limits are checked before the costly step they guard.
 from __future__ import annotations
 
 import hashlib
+import struct
+import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+import pypdfium2 as pdfium
 from PIL import Image
 
 from . import deskew, images, pdf
-from .errors import FileTooLarge
+from .errors import DamagedFile, FileTooLarge
 from .limits import Limits
-from .model import Document, Line, Page, TextSource
+from .model import Document, Line, Page, TextSource, Word
 from .ocr import image_dpi, ocr_lines
 from .signer import rescue_signer
 from .sniff import PDF, sniff_media_type
 from .zones import holds_noi_nhan, zone_page
 
 PageProgress = Callable[[int, int], None]  # (pages done, pages in all)
+
+# What decoders raise on hostile bytes (pdfium's PdfiumError is a RuntimeError; Tesseract's
+# errors are RuntimeErrors too, but those say nothing about the file and stay as they are).
+_DECODER_ERRORS = (OSError, ValueError, EOFError, SyntaxError, struct.error, zlib.error, pdfium.PdfiumError)
 
 __all__ = ["PageProgress", "read_document", "sniff_media_type", "read_image_page"]
 
@@ -54,10 +61,18 @@ def read_document(
             f"it is {len(data) / 1e6:.1f} MB; files up to {limits.max_bytes / 1e6:g} MB are accepted"
         )
     media_type = sniff_media_type(data)
-    if media_type == PDF:
-        read = _read_pdf(data, limits, on_page)
-    else:
-        read = _read_raster(data, media_type, limits, on_page)
+    try:
+        if media_type == PDF:
+            read = _read_pdf(data, limits, on_page)
+        else:
+            read = _read_raster(data, media_type, limits, on_page)
+    except _DECODER_ERRORS as exc:
+        # The one boundary for what the decoders (Pillow, pdfium, zlib, libtiff) raise on bytes
+        # they choke on past our own checks: the caller gets a named refusal, not a traceback.
+        # An OSError with an errno (disk full, no permission) is the machine's, not the file's.
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise
+        raise DamagedFile(f"the file cannot be decoded ({type(exc).__name__})") from exc
     return Document(
         sha256=hashlib.sha256(data).hexdigest(),
         pages=zone_pages(read),
@@ -109,6 +124,26 @@ def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool 
     )
 
 
+def _ocr_pdf_page(page: pdfium.PdfPage, number: int, limits: Limits, last: bool) -> PageWords:
+    """OCR a PDF page: the embedded scan at its own resolution when the page is just that,
+    else a 300-DPI render. Boxes are in 300-DPI page pixels either way."""
+    native = pdf.native_scan(page, limits.max_pixels)
+    if native is None:
+        return read_image_page(pdf.render_grey(page), number, limits, last=last)
+    image, dpi = native
+    read = read_image_page(image, number, limits, last=last)
+    factor = pdf.OCR_DPI / dpi
+    return replace(
+        read,
+        width=read.width * factor,
+        height=read.height * factor,
+        lines=tuple(
+            Line(tuple(Word(w.text, tuple(v * factor for v in w.bbox), w.confidence) for w in ln.words))  # type: ignore[arg-type]
+            for ln in read.lines
+        ),
+    )
+
+
 def _confirm_orientation(image: Image.Image, guess: deskew.Orientation) -> tuple[int, float]:
     """Weak cheap signals: ask Tesseract's OSD (a second, smaller pass) for the quarter turn."""
     from .ocr import osd_rotation
@@ -146,8 +181,7 @@ def _read_pdf(data: bytes, limits: Limits, on_page: PageProgress | None) -> list
             if tl is not None:
                 out.append(PageWords(number, tl.width, tl.height, "text-layer", tl.lines))
             else:
-                image = pdf.render_grey(doc[number - 1])
-                out.append(read_image_page(image, number, limits, last=number == total))
+                out.append(_ocr_pdf_page(doc[number - 1], number, limits, last=number == total))
             if on_page:
                 on_page(number, total)
     return out
