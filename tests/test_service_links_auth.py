@@ -53,3 +53,24 @@ def test_links_routes_refuse_without_key_wrong_key_and_wrong_role(server: Server
             elif status != 403 or payload.get("error") != "forbidden":
                 failures.append(f"{method} {path} as {role}: {status} {payload}, expected 403")
     assert not failures, "\n".join(failures)
+
+
+def test_pilots_import_and_links_rebuild_commands(server: Server) -> None:
+    import subprocess
+
+    from conftest import PYTHON, ROOT
+
+    def congvan(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([PYTHON, "-m", "service.cli", *args], cwd=ROOT, env=server.env(),
+                              capture_output=True, text=True, timeout=120)
+
+    imported = congvan("pilots", "import", "samples/pilots.csv")
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.strip().endswith("9 created, 0 updated")
+    pilots = server.client("reader").get("/api/pilots").json()["items"]
+    assert len(pilots) == 9
+    assert {p["status"] for p in pilots} == {"proposed", "piloting", "evaluated", "adopted", "stopped"}
+    rebuilt = congvan("links", "rebuild")
+    assert rebuilt.returncode == 0 and rebuilt.stdout.strip() == "links rebuilt for 0 letters", rebuilt.stderr
+    bad = congvan("pilots", "import", "README.md")
+    assert bad.returncode != 0 and "solution" in bad.stderr

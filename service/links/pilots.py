@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from ..errors import InvalidRequest, NotFound
 from ..models import utcnow
 from . import registry, suggest
+from .hooks import serialise
 from .tables import Body, Pilot
 
 STATUSES = ("proposed", "piloting", "evaluated", "adopted", "stopped")
@@ -59,6 +60,7 @@ def _clean(record: dict[str, Any], partial: bool = False) -> dict[str, Any]:
 
 
 def _apply(session: Session, pilot: Pilot, values: dict[str, Any]) -> None:
+    serialise(session)  # learning a body name must not race a letter's store
     for field, value in values.items():
         setattr(pilot, field, value)
     registry.ensure_seeded(session)

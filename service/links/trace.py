@@ -75,8 +75,14 @@ def citing_tree(session: Session, letter_id: int, seen: set[int], depth: int = 0
     return out
 
 
-def _count_placeholders(nodes: list[dict[str, Any]]) -> int:
-    return sum((n["status"] == "placeholder") + _count_placeholders(n["cites"]) for n in nodes)
+def _placeholder_numbers(nodes: list[dict[str, Any]]) -> list[str]:
+    """Numbers of the cited documents not stored yet, anywhere up the chain (each once)."""
+    found: dict[str, None] = {}
+    for n in nodes:
+        if n["status"] == "placeholder":
+            found[n["number"]] = None
+        found.update(dict.fromkeys(_placeholder_numbers(n["cites"])))
+    return list(found)
 
 
 def pilot_links_json(session: Session, letter_id: int, position: int) -> list[dict[str, Any]]:
@@ -118,7 +124,9 @@ def directive_trace(session: Session, directive_id: int) -> dict[str, Any]:
         "tasks_corrected": corrected,
         "cites": cites,
         "cited_by": citing_tree(session, row.id, {row.id}),
-        "placeholders": _count_placeholders(cites),
+        # The letter's own references not stored yet, then those further up the chain.
+        "placeholders": sum(c["status"] == "placeholder" for c in cites),
+        "placeholders_in_chain": _placeholder_numbers(cites),
         "pilots": pilot_links_json(session, row.id, d.position),
     }
 
@@ -202,7 +210,7 @@ def letter_graph(session: Session, letter_id: int, depth: int = 3) -> dict[str, 
         key = f"pilot:{pilot.id}"
         nodes.setdefault(key, {"id": key, "kind": "pilot", "layer": 0, "pilot": pilot.id,
                                "solution": pilot.solution, "status": pilot.status,
-                               "href": f"/pilots/{pilot.id}"})
+                               "href": None})  # no pilot page yet: GET /api/pilots/{id} needs a key
         edge = next((e for e in edges if e["from"] == f"letter:{row.id}" and e["to"] == key), None)
         if edge is None:
             edges.append({"from": f"letter:{row.id}", "to": key, "kind": "concerns", "state": link.state,
