@@ -377,16 +377,18 @@ def test_clerk_confirms_a_pilot_suggestion(desk: Tab) -> None:
     expect(page.locator(".link-item.suggested")).to_have_count(before - 1)
 
 
-def test_reader_sees_no_upload_or_correction(desk: Tab, state: dict[str, Any]) -> None:
+def test_reader_sees_no_upload_or_correction(desk: Tab) -> None:
     page = desk.sign_in("reader")
     nav = page.get_by_role("navigation", name="Trình đơn chính")
     expect(nav).not_to_contain_text("Tải lên")
-    desk.go(state["letter_path"])
+    desk.go(f"/van-ban/{_letter_id(desk.site, '2085')}")
+    expect(page.locator(".box").first).to_be_attached()
     expect(page.locator("details.edit")).to_have_count(0)
     expect(page.locator("#lich-su")).to_have_count(0)
     response = page.goto(desk.site.url + "/tai-len")
     assert response is not None and response.status == 403
     expect(page.get_by_role("alert")).to_contain_text("không được")
+    expect(page.get_by_role("navigation", name="Trình đơn chính")).to_contain_text("Văn bản")  # no dead end
 
 
 # -- every page at both sizes: accessibility, layout, keyboard ------------------------------------

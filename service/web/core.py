@@ -107,6 +107,14 @@ def check_form_token(viewer: session.Viewer, token: str | None) -> None:
         raise BadFormToken("phiên làm việc đã đổi; hãy tải lại trang rồi gửi lại")
 
 
+async def _viewer_or_none(request: Request) -> session.Viewer | None:
+    """The signed-in viewer for an error page's menu, so a refused page is no dead end."""
+    try:
+        return await current_viewer(request)
+    except (SignInRequired, CongvanError):
+        return None
+
+
 def page(request: Request, name: str, viewer: session.Viewer | None, status: int = 200,
          **context: Any) -> HTMLResponse:
     context.update(viewer=viewer, today=date.today().isoformat(), path=request.url.path)
@@ -138,7 +146,8 @@ class PageRoute(APIRoute):
                     response = JSONResponse({"error": exc.code, "message": message, "detail": detail},
                                             exc.http_status)
                 else:
-                    response = page(request, "error.html", None, status=exc.http_status,
+                    viewer = await _viewer_or_none(request)
+                    response = page(request, "error.html", viewer, status=exc.http_status,
                                     code=exc.http_status, message=message, detail=detail)
             response.headers.setdefault("Content-Security-Policy", CSP)
             response.headers.setdefault("X-Content-Type-Options", "nosniff")
