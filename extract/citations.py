@@ -151,7 +151,7 @@ def _read(text: str, start: int, end: int, number: str) -> _Found | None:
     if doc_type in (None, "văn bản"):
         doc_type = _type_of_symbol(number) or doc_type
     date = _date_after(text, folded, end)
-    issuer = _issuer_after(text, folded, date[2] if date else end)
+    issuer = _issuer_after(text, folded, date[2] if date else _skip_bad_date(folded, end))
     if issuer is None and type_at is not None:
         issuer = _issuer_between(text, folded, type_at, start)
     if issuer is None:
@@ -189,7 +189,15 @@ def _date_after(text: str, folded: str, end: int) -> tuple[str, int, int] | None
     found = find_date(text[: at + 40], at)
     if found is None or found.iso is None or found.start > at + 8:
         return None
-    return found.iso, found.start, found.end
+    return found.iso, min(at, found.start), found.end
+
+
+def _skip_bad_date(folded: str, pos: int) -> int:
+    """Past a date OCR garbled beyond use (`ngày 41/8/2023`): the issuer after it still counts."""
+    m = re.match(
+        r"[\s,]*ng\w{1,2}y\s*[\d\s/.\-]*(?:th\w{1,2}ng\s*\d*\s*n\w{1,2}m\s*\d*)?", folded[pos : pos + 50]
+    )
+    return pos + m.end() if m else pos
 
 
 def _issuer_after(text: str, folded: str, pos: int) -> tuple[str, int, int] | None:
