@@ -81,6 +81,12 @@ def extract_file(path: str) -> FileResult:
         )
 
 
+def shown(path: str) -> str:
+    """A file name as printed: control characters escaped (`\\r`, `\\x1b`), so a hostile name
+    can neither split the one error line nor drive the terminal."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in path)
+
+
 def _init_worker() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     import extract  # noqa: F401 - load spaCy/underthesea once per process
@@ -127,7 +133,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if progress is not None:
             progress.update(1)
         if result.error is not None:
-            message = f"congvan: {result.path}: {result.error}"
+            message = f"congvan: {shown(result.path)}: {result.error}"
             if progress is not None:
                 progress.write(message, file=sys.stderr)
             else:
@@ -141,7 +147,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
             print(json.dumps(json.loads(result.letter_json), ensure_ascii=False, indent=2))
         else:
             if len(paths) > 1:
-                print(f"== {result.path}")
+                print(f"== {shown(result.path)}")
             _print_human(json.loads(result.letter_json), sys.stdout)
     if progress is not None:
         progress.close()
