@@ -1,7 +1,7 @@
 """Subcommands of `congvan` for links and pilots (registered by `service.commands`):
 
     congvan pilots import FILE          create or update pilots from CSV or JSON
-    congvan pilots evaluate             suggestion quality over the labelled samples
+    congvan pilots evaluate [--read]    suggestion quality over the labelled samples
     congvan links rebuild               redo every letter's links (after a registry change)
 """
 
@@ -28,6 +28,8 @@ def register(subparsers: Any) -> None:
     ev.add_argument("--letters", type=Path, default=SAMPLES / "letters")
     ev.add_argument("--pilots", type=Path, default=SAMPLES / "pilots.csv")
     ev.add_argument("--links", type=Path, default=SAMPLES / "pilot-links.json")
+    ev.add_argument("--read", action="store_true",
+                    help="read the letters with the real pipeline (text-layer PDFs), not their labels")
     ev.set_defaults(func=cmd_pilots_evaluate)
 
     links = subparsers.add_parser("links", help="the citation graph and the registry of bodies")
@@ -59,7 +61,7 @@ def cmd_pilots_import(args: argparse.Namespace) -> int:
 def cmd_pilots_evaluate(args: argparse.Namespace) -> int:
     from .links.evaluate import evaluate, summary
 
-    print(summary(evaluate(args.letters, args.pilots, args.links)))
+    print(summary(evaluate(args.letters, args.pilots, args.links, read=args.read)))
     return 0
 
 

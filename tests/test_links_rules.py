@@ -85,3 +85,11 @@ def test_evaluate_command_prints_both_figures() -> None:
     lines = out.stdout.splitlines()
     assert lines[0].startswith("directives that concern a pilot:") and "right pilot first" in lines[0]
     assert lines[1].startswith("directives that concern none:") and "no suggestion at or above 50" in lines[1]
+
+
+def test_figures_hold_on_directives_the_pipeline_reads() -> None:
+    """The same measure on extracted directives (text-layer PDFs through ingest and extract)."""
+    report = evaluate(read=True)
+    assert len(report.concerned) >= 10 and report.unaligned <= 3
+    assert report.hit_rate >= 0.9, [vars(o) for o in report.misses()]
+    assert report.clean_rate == 1.0, [vars(o) for o in report.misses()]

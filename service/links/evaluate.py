@@ -10,6 +10,11 @@ which pilots, by solution name; a directive not listed concerns none):
   pilots as first suggestion at or above the threshold;
 - clean rate: of the directives that concern none, how many get no suggestion at
   or above the threshold.
+
+With `read=True` the letters are first read by the real pipeline (text-layer PDFs
+rendered by the sample generator, then ingest and extract): the directives are the
+extracted ones, each given the labels of the labelled task its text matches best
+(extracted tasks that match none are counted apart, as `unaligned`).
 """
 
 from __future__ import annotations
@@ -18,7 +23,9 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from rapidfuzz import fuzz
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
@@ -45,6 +52,7 @@ class Outcome:
 @dataclass
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
+    unaligned: int = 0  # extracted tasks no labelled task matches (read=True)
 
     @property
     def concerned(self) -> list[Outcome]:
@@ -75,19 +83,53 @@ def _body_text(source: str) -> str:
     return "\n".join(ln.removeprefix("parent:").lstrip("= ") for ln in lines)
 
 
+ALIGN_MIN = 70.0  # token-set similarity of an extracted task's text to a labelled one
+
+
+def _read(source: Path) -> tuple[dict[str, Any], str]:
+    """The letter as the pipeline reads a born-digital PDF of it, and the document's text."""
+    import extract
+    from ingest.reader import read_document
+    from samples.generate import render_pdf
+
+    doc = read_document(render_pdf(source), filename=source.with_suffix(".pdf").name)
+    letter = extract.extract_letter(doc).model_dump(mode="json")
+    return letter, "\n".join(line.text for page in doc.pages for line in page.lines)
+
+
+def _aligned(extracted: list[dict[str, Any]], labelled: list[dict[str, Any]],
+             labels: dict[str, list[str]]) -> list[list[str] | None]:
+    """Per extracted task, the labels of the labelled task with the most similar text (None: no match)."""
+    out: list[list[str] | None] = []
+    for task in extracted:
+        text = fold_words(task.get("text") or "")
+        scores = [fuzz.token_set_ratio(text, fold_words(t.get("text") or "")) for t in labelled]
+        best = max(range(len(scores)), key=scores.__getitem__) if scores else None
+        out.append(None if best is None or scores[best] < ALIGN_MIN else list(labels.get(str(best), [])))
+    return out
+
+
 def evaluate(letters_dir: Path = SAMPLES / "letters", pilots_file: Path = SAMPLES / "pilots.csv",
-             links_file: Path = SAMPLES / "pilot-links.json") -> Report:
+             links_file: Path = SAMPLES / "pilot-links.json", read: bool = False) -> Report:
     labels = json.loads(links_file.read_text("utf-8"))["directives"]
     engine = create_engine("sqlite://")
     Base.metadata.create_all(engine)
     report = Report()
     with Session(engine) as session, session.begin():
         rows: dict[str, LetterRow] = {}
+        expected: dict[str, list[list[str] | None]] = {}
         for path in sorted(letters_dir.glob("*.json")):
-            data = json.loads(path.read_text("utf-8"))
-            data["source"] = {**data.get("source", {}), "sha256": path.stem}
+            label = json.loads(path.read_text("utf-8"))
             source = path.with_suffix(".txt")
-            text = _body_text(source.read_text("utf-8")) if source.exists() else ""
+            if read and source.exists():
+                data, text = _read(source)
+                expected[path.stem] = _aligned(data["tasks"], label["tasks"], labels.get(path.stem, {}))
+            else:
+                data = label
+                text = _body_text(source.read_text("utf-8")) if source.exists() else ""
+                expected[path.stem] = [list(labels.get(path.stem, {}).get(str(i), []))
+                                       for i in range(len(label["tasks"]))]
+            data["source"] = {**data.get("source", {}), "sha256": path.stem}
             row = LetterRow(sha256=path.stem, pipeline_version="labels", revision=1, data=data,
                             extracted=data, doc_text=fold_words(text), page_count=1)
             denormalise(row)
@@ -102,10 +144,14 @@ def evaluate(letters_dir: Path = SAMPLES / "letters", pilots_file: Path = SAMPLE
         facts = pilot_facts(session)
         for stem, row in sorted(rows.items()):
             for position, directive in enumerate(directive_facts(session, row)):
+                wanted = expected[stem][position]
+                if wanted is None:
+                    report.unaligned += 1
+                    continue
                 ranking = rank(facts, directive)
                 top = ranking[0] if ranking and ranking[0].score >= THRESHOLD else None
                 report.outcomes.append(Outcome(
-                    letter=stem, task=position, expected=list(labels.get(stem, {}).get(str(position), [])),
+                    letter=stem, task=position, expected=wanted,
                     first=names[top.pilot_id] if top else None, score=ranking[0].score if ranking else 0.0))
     engine.dispose()
     return report
@@ -122,6 +168,8 @@ def summary(report: Report) -> str:
         f"no suggestion at or above {THRESHOLD:.0f}: {clean} "
         f"({100 * report.clean_rate:.1f}%)",
     ]
+    if report.unaligned:
+        lines.append(f"extracted directives matching no labelled task (not counted): {report.unaligned}")
     for o in report.misses():
         lines.append(f"  miss: {o.letter} task {o.task}: expected {o.expected or 'none'}, "
                      f"first {o.first or 'none'} ({o.score})")
