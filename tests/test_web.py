@@ -114,11 +114,14 @@ def _context(browser: Browser, viewport: dict[str, int], bypass_csp: bool = Fals
 
 
 @pytest.fixture
-def desk(browser: Browser, site: Server) -> Iterator[Tab]:
-    """A 1366 x 768 browser, the office screen; the page's own CSP in force."""
+def desk(browser: Browser, site: Server, request: pytest.FixtureRequest) -> Iterator[Tab]:
+    """A 1366 x 768 browser, the office screen; the page's own CSP in force.
+
+    The page as the test left it is kept too (web-last-TEST.png): after a failure, it shows why."""
     context = _context(browser, DESKTOP)
     tab = Tab(context, site)
     yield tab
+    tab.shot("last-" + request.node.name.removeprefix("test_"))
     context.close()
     assert not tab.problems, tab.problems
 
