@@ -133,15 +133,14 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, limits: Limits, last: bool)
     image, dpi = native
     read = read_image_page(image, number, limits, last=last)
     factor = pdf.OCR_DPI / dpi
-    return replace(
-        read,
-        width=read.width * factor,
-        height=read.height * factor,
-        lines=tuple(
-            Line(tuple(Word(w.text, tuple(v * factor for v in w.bbox), w.confidence) for w in ln.words))  # type: ignore[arg-type]
-            for ln in read.lines
-        ),
-    )
+    width, height = pdf.render_size(page)
+
+    def scaled(word: Word) -> Word:
+        x0, y0, x1, y1 = (round(v * factor, 1) for v in word.bbox)
+        return Word(word.text, (x0, y0, x1, y1), word.confidence)
+
+    lines = tuple(Line(tuple(scaled(w) for w in ln.words)) for ln in read.lines)
+    return replace(read, width=float(width), height=float(height), lines=lines)
 
 
 def _confirm_orientation(image: Image.Image, guess: deskew.Orientation) -> tuple[int, float]:

@@ -163,8 +163,11 @@ def split_at_gaps(line: Line, page_width: float) -> list[Line]:
             right = word.bbox[2]
             continue
         parts[-1].append(word)
-        if solid(word) or not any(solid(w) for w in parts[-1]):
-            # Noise (`_`, a speck) between two columns must not bridge the gutter.
+        sure = word.confidence is None or word.confidence >= SOLID_CONF
+        wordlike = sum(ch.isalnum() for ch in word.text) >= 2
+        if sure or wordlike or not any(solid(w) for w in parts[-1]):
+            # Unsure noise (`_`, a speck) between two columns must not bridge the gutter; a sure
+            # short token (`3.`, `a)`, `-`) or a badly read word (`chồng` at 11%) is text.
             right = max(right, word.bbox[2])
     return [Line(tuple(p)) for p in parts]
 

@@ -200,6 +200,13 @@ def test_real_scan_zones(
 ) -> None:
     page = real[name].pages[0]
     assert page.text_source == "ocr"
+    # Read from the embedded 200-DPI scan, but boxes are in 300-DPI page pixels like every page.
+    import pypdfium2 as pdfium
+
+    width_pt, height_pt = pdfium.PdfDocument((REAL / f"{name}.pdf").read_bytes())[0].get_size()
+    assert page.width == round(width_pt * 300 / 72) and page.height == round(height_pt * 300 / 72)
+    boxes = [w.bbox for ln in page.lines for w in ln.words]
+    assert all(0 <= b[0] < b[2] <= page.width + 1 and 0 <= b[1] < b[3] <= page.height + 1 for b in boxes)
     left = page.zone(PageZone.HEADER_LEFT).text
     right = page.zone(PageZone.HEADER_RIGHT).text
     assert left.splitlines()[0] == issuer
