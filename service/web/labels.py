@@ -32,11 +32,17 @@ FIELD_NAMES = {
     "assignees": "Đơn vị thực hiện",
     "cooperating": "Đơn vị phối hợp",
     "ordinal": "Thứ tự",
+    "pilots": "Thí điểm",
+    "pilot": "Mã thí điểm",
+    "solution": "Giải pháp",
+    "state": "Trạng thái",
+    "pipeline_version": "Phiên bản bộ đọc",
 }
 
 JOB_STATES = {"queued": "Đang chờ", "running": "Đang đọc", "done": "Xong", "failed": "Không đọc được"}
 
-ACTIONS = {"extract": "Máy đọc", "re-extract": "Máy đọc lại", "correct": "Sửa"}
+ACTIONS = {"extract": "Máy đọc", "re-extract": "Máy đọc lại", "correct": "Sửa",
+           "pilot-confirm": "Xác nhận thí điểm", "pilot-reject": "Bác bỏ thí điểm"}
 
 # Error codes the pages say in Vietnamese; the service's own (English) message stays as the detail.
 DOC_ERRORS = {
@@ -102,7 +108,8 @@ def show_value(value: object) -> str:
     if isinstance(value, list):
         return "; ".join(show_value(v) for v in value)
     if isinstance(value, dict):
-        pairs = [(k, v) for k, v in value.items() if v not in (None, "")]
+        pairs = [(k, LINK_STATES.get(v, v) if k == "state" else v) for k, v in value.items()
+                 if v not in (None, "")]
         return ", ".join(f"{FIELD_NAMES.get(k, k)}: {show_value(v)}" for k, v in pairs)
     return str(value)
 
