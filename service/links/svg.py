@@ -15,6 +15,7 @@ BOX_W, BOX_H = 240, 64
 GAP_X, GAP_Y = 70, 22
 MARGIN = 24
 FONT = "DejaVu Sans, Arial, sans-serif"
+CHARS = 32  # characters of 12 px text that fit a box
 STYLE = {
     "letter": ('fill="#ffffff" stroke="#1f4e79" stroke-width="1.5"', "#1f4e79"),
     "centre": ('fill="#fff4d6" stroke="#b8860b" stroke-width="2.5"', "#7a5500"),
@@ -23,19 +24,29 @@ STYLE = {
 }
 
 
-def _clip(text: str | None, width: int = 36) -> str:
+def _clip(text: str | None, width: int = 32) -> str:
     text = " ".join((text or "").split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _wrap(text: str, width: int) -> list[str]:
+    """Two lines at most, cut between words."""
+    first, rest = "", ""
+    for word in text.split():
+        if not rest and len(f"{first} {word}".strip()) <= width:
+            first = f"{first} {word}".strip()
+        else:
+            rest = f"{rest} {word}".strip()
+    return [first or _clip(text, width), _clip(rest, width) if rest else " "]
+
+
 def _lines(node: dict[str, Any]) -> list[str]:
     if node["kind"] == "pilot":
-        return [_clip(node.get("solution"), 36), _clip(node.get("solution", "")[36:], 36) or " ",
-                f"thử nghiệm: {node.get('status')}"]
+        return [*_wrap(node.get("solution") or "", CHARS - 2), f"thử nghiệm: {node.get('status')}"]
     number = node.get("number") or "(chưa có số)"
     date = node.get("date") or "ngày ?"
     second = f"{date} — chưa lưu" if node["kind"] == "placeholder" else date
-    return [_clip(number, 34), second, _clip(node.get("issuer") or "", 36)]
+    return [_clip(number, CHARS - 2), second, _clip(node.get("issuer") or "", CHARS)]
 
 
 def render(graph: dict[str, Any]) -> str:
@@ -73,6 +84,13 @@ def render(graph: dict[str, Any]) -> str:
             dash = ' stroke-dasharray="2 3"' if edge.get("state") == "suggested" else ""
             out.append(f'<line x1="{x1 + BOX_W / 2:.0f}" y1="{y1 + BOX_H:.0f}" x2="{x2 + BOX_W / 2:.0f}" '
                        f'y2="{y2:.0f}" stroke="#2e7d32" stroke-width="1.4"{dash} marker-end="url(#arrow)"/>')
+        elif abs(x1 - x2) < 1:  # both in one column: a curve beside it, away from the centre
+            side = -1 if x1 < pos.get(f"letter:{graph['letter']}", (x1, 0))[0] else 1
+            edge_x = x1 if side < 0 else x1 + BOX_W
+            bend = edge_x + side * GAP_X * 0.45
+            out.append(f'<path d="M {edge_x:.0f} {y1 + BOX_H / 2:.0f} C {bend:.0f} {y1 + BOX_H / 2:.0f} '
+                       f'{bend:.0f} {y2 + BOX_H / 2:.0f} {edge_x:.0f} {y2 + BOX_H / 2:.0f}" fill="none" '
+                       'stroke="#555" stroke-width="1.3" marker-end="url(#arrow)"/>')
         else:  # a citing letter (right) points at the letter it cites (left)
             out.append(f'<line x1="{x1:.0f}" y1="{y1 + BOX_H / 2:.0f}" x2="{x2 + BOX_W:.0f}" '
                        f'y2="{y2 + BOX_H / 2:.0f}" stroke="#555" stroke-width="1.3" '
