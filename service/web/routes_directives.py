@@ -7,12 +7,14 @@ from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy import select
 
 from .. import queries
 from ..auth import Right
 from ..errors import InvalidRequest
 from ..interchange.spreadsheet import rows_of, to_csv, to_xlsx
 from ..interchange_api import EXPORT_MAX, XLSX
+from ..links.tables import Body
 from . import session
 from .core import PageRoute, needs, page, service_of
 from .directives import STATES, state_bounds, state_of
@@ -47,6 +49,8 @@ def directives(request: Request, viewer: Reader, don_vi: str = "", tu_ngay: str 
     args = directive_filters(don_vi, tu_ngay, den_ngay, tinh_trang, van_ban, q, today)
     with service_of(request).db.read() as s:
         found = queries.list_directives(s, **args, page=queries.Page(PER_PAGE, (trang - 1) * PER_PAGE))
+        # The registry's names as suggestions for the body filter (short forms work too).
+        bodies = sorted(set(s.scalars(select(Body.name).where(Body.kind != "group").limit(2000))))
     for item in found["items"]:
         item["state"] = state_of(item["deadline"], today)
         item["state_text"] = STATES.get(item["state"] or "", "Không có hạn")
@@ -55,7 +59,7 @@ def directives(request: Request, viewer: Reader, don_vi: str = "", tu_ngay: str 
     export_query = urlencode({k: v for k, v in shown.items() if v})
     pages = max(1, -(-found["total"] // PER_PAGE))
     return page(request, "directives.html", viewer, found=found, filters=shown, states=STATES, trang=trang,
-                pages=pages, export_query=export_query)
+                pages=pages, export_query=export_query, bodies=bodies)
 
 
 @router.get("/chi-dao/xuat")
