@@ -39,13 +39,14 @@ _KHOAN = re.compile(r"(\d{1,2})\s*\.\s+(?=\S)")
 _DIEM = re.compile(r"([a-zđ])\s*\)\s+(?=\S)")
 _DASH = re.compile(r"[-–+]\s+(?=\S)")
 _ROMAN = re.compile(r"([IVX]{1,4})\s*\.\s+(?=\S)")
+_ITEM = re.compile(r"(?:\d{1,2}\s*\.|[a-zđ]\s*\)|[-–+])\s")
 _DIEM_ORDER = "abcdđeghiklmnopqrstuvxy"
 
 # The author speaking, not ordering (`... nhận được`, `... thông báo để`, `... có ý kiến như sau:`).
 _NOT_ORDERING = re.compile(
-    r"(?:da|nhan\s+duoc|la|vua|duoc|thong\s+bao|thong\s+nhat|dong\s+y|ban\s+hanh|phe\s+duyet|tran\s+trong"
-    r"|xin|kinh\s+(?:gui|bao|de\s+xuat)|cam\s+on|hoan\s+nghenh|ghi\s+nhan|co\s+y\s+kien(?:\s+chi\s+dao)?"
-    r"\s*(?:nhu\s+sau|:))\b"
+    r"(?:(?:da|nhan\s+duoc|la|vua|duoc|thong\s+bao|thong\s+nhat|dong\s+y|ban\s+hanh|phe\s+duyet|tran\s+trong"
+    r"|xin|kinh\s+(?:gui|bao|de\s+xuat)|de\s+xuat|cam\s+on|hoan\s+nghenh|ghi\s+nhan)\b"
+    r"|co\s+y\s+kien(?:\s+chi\s+dao)?\s*(?:nhu\s+sau\b|:))"
 )
 # Carrying out with no content of its own: the closing formula of a letter.
 _GENERIC_WORDS = (
@@ -56,6 +57,9 @@ _GENERIC = frozenset(fold(w) for w in _GENERIC_WORDS.split())
 # The subject asks someone else (`Viễn thông Gia Lai kính đề nghị UBND tỉnh ...`): that one acts.
 _REQUESTS = re.compile(
     r"(?:kinh\s+|tran\s+trong\s+)?(?:trinh|de\s+nghi|giao(?!\s+(?:duc|thong|dich))|yeu\s+cau|phan\s+cong|uy\s+quyen)\b"
+)
+_HEADER_DATE = re.compile(
+    r"(?m)^[^\n,]{2,40},\s*ng\w{1,2}y\s*\d{0,2}\s*th\w{1,2}ng\s*\d{0,2}\s*n\w{1,2}m\s*\d{0,4}[ \t|]*$"
 )
 _MAY_TRIGGER = re.compile(r"\b(?:giao|de\s+nghi|yeu\s+cau|uy\s+quyen|phan\s+cong|trinh)\b")
 _DEADLINE = re.compile(
@@ -117,9 +121,14 @@ def find_tasks(text: str, year: int | None = None, view: TextView | None = None)
     first_head = units[0].head if units else end
     preamble = _directive_clauses(text, start, first_head)
     inherited: list[tuple[int, int]] = []
-    if units and preamble and text[start:first_head].rstrip().endswith(":"):
-        # `Sở Y tế đề nghị các đơn vị:` then `1. ...`, `2. ...`: the items are what they must do.
-        inherited = preamble.pop().bodies
+    if units and text[start:first_head].rstrip().endswith(":"):
+        if preamble and preamble[-1].end >= len(text[:first_head].rstrip()) - 1:
+            # `Sở Y tế đề nghị các đơn vị:` then `1. ...`, `2. ...`: the items are what they must do.
+            inherited = preamble.pop().bodies
+        else:
+            # `Sở Thông tin và Truyền thông:` then `a) ...`, `b) ...`.
+            last = _sentences(text, start, first_head)[-1:]
+            inherited = _lead_bodies(text, last[0][0], first_head) if last else []
     for clause in preamble:
         tasks.append(_sentence_task(text, clause, year))
     closing = _closing_paragraph(text, units[-1], end, view) if units else None
@@ -236,7 +245,8 @@ def content_span(text: str) -> tuple[int, int]:
     if enact is not None:
         start = max(start, enact)
     if start == 0:
-        date = re.search(r"(?m)^.*ng\w{1,2}y\b.{0,12}th\w{1,2}ng.*$", text[:3000])
+        # The header's `<Place>, ngày ... tháng ... năm ...` line, alone on its line.
+        date = _HEADER_DATE.search(folded_text(text), 0, min(len(text), 3000))
         if date is not None:
             start = date.end()
     end = len(text)
@@ -381,7 +391,11 @@ def _lead_bodies(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     rest = _skip_space(text, text.index(":", found.end) + 1, end)
     # `Sở X:` then its tasks (children, or an action after the colon); not `Lãnh đạo các phòng: A, B`.
-    return found.bodies if rest >= end or PREDICATE.match(folded_text(text), rest) else []
+    return (
+        found.bodies
+        if rest >= end or PREDICATE.match(folded_text(text), rest) or _ITEM.match(text, rest)
+        else []
+    )
 
 
 def _task(
