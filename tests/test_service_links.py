@@ -79,9 +79,11 @@ def test_trace_of_seed_task_whatever_the_ingest_order(server: Server, order: str
     later = trace["cited_by"]
     assert [(n["letter"]["id"], n["letter"]["number"]) for n in later] == [(ids[FOLLOW_UP], "418/BC-STTTT")]
 
-    # Reverse links of a cited letter: the seed and the Viettel Gia Lai follow-up cite 2956.
+    # Reverse links of a cited letter: the seed answers 2956, the Viettel Gia Lai proposal follows it up.
     links = auditor.get(f"/api/letters/{ids[CITED[0]]}/links").json()
-    assert {c["letter"]["id"] for c in links["cited_by"]} == {ids[SEED], ids[CITED[1]]}
+    relations = {c["letter"]["id"]: c["relation"] for c in links["cited_by"]}
+    assert relations == {ids[SEED]: "answer", ids[CITED[1]]: "follow-up"}  # UBND answers; Viettel follows up
+    assert later[0]["relation"] == "report"
 
 
 def _variant(tmp_path: Path, name: str, replace: dict[str, str]) -> Path:

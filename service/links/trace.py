@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
+from ..folding import fold_words
 from ..models import Correction, DirectiveRow, LetterRow
 from .scoring import THRESHOLD
 from .tables import Body, CitationRow, LetterBody, Pilot, PilotLink
@@ -68,10 +69,40 @@ def citing_tree(session: Session, letter_id: int, seen: set[int], depth: int = 0
         if citing is None:
             continue
         node = {"letter": letter_ref(session, citing), "cited_as": cite.number, "match_score": cite.score,
+                "relation": relation(session, citing, letter_id),
                 "cited_by": []}
         if citing.id not in seen and depth < MAX_DEPTH:
             node["cited_by"] = citing_tree(session, citing.id, seen | {citing.id}, depth + 1)
         out.append(node)
+    return out
+
+
+def relation(session: Session, citing: LetterRow, cited_id: int) -> str:
+    """What a later letter is to the one it cites: a `report` (báo cáo), an `answer` (its issuer
+    was a recipient of the cited letter), a `follow-up` (same issuer, or a sibling of one group:
+    Viettel Gia Lai after Viettel Solutions), or plainly `cites`."""
+    if fold_words(citing.doc_type or "") == "bao cao":
+        return "report"
+    bodies = session.execute(select(LetterBody.letter_id, LetterBody.role, LetterBody.body_id).where(
+        LetterBody.letter_id.in_((citing.id, cited_id)), LetterBody.role.in_(("issuer", "recipient")))).all()
+    citing_issuer = {b for lid, role, b in bodies if lid == citing.id and role == "issuer"}
+    cited_issuer = {b for lid, role, b in bodies if lid == cited_id and role == "issuer"}
+    cited_recipients = {b for lid, role, b in bodies if lid == cited_id and role == "recipient"}
+    if citing_issuer & cited_recipients:
+        return "answer"
+    if citing_issuer & cited_issuer:
+        return "follow-up"
+    if _family(session, citing_issuer) & _family(session, cited_issuer):
+        return "follow-up"
+    return "cites"
+
+
+def _family(session: Session, body_ids: set[int]) -> set[int]:
+    """The bodies' parents (a body without a parent is its own family)."""
+    out = set()
+    for body in (session.get(Body, i) for i in body_ids):
+        if body is not None:
+            out.add(body.parent_id or body.id)
     return out
 
 
@@ -142,7 +173,8 @@ def letter_links(session: Session, letter_id: int) -> dict[str, Any]:
         target = session.get(LetterRow, cite.target_id) if cite.target_id else None
         ref = letter_ref(session, target) if target else None
         cites.append({**citation_json(session, cite), "letter": ref})
-    cited_by = [{"letter": letter_ref(session, citing), "cited_as": cite.number}
+    cited_by = [{"letter": letter_ref(session, citing), "cited_as": cite.number,
+                 "relation": relation(session, citing, letter_id)}
                 for cite in session.scalars(select(CitationRow).where(CitationRow.target_id == letter_id))
                 if (citing := session.get(LetterRow, cite.letter_id)) is not None]
     return {"letter": letter_ref(session, row), "cites": cites, "cited_by": cited_by}
