@@ -4,7 +4,8 @@ The labelled letters (`samples/letters/*.json`, their text from the `.txt` besid
 them) are stored in a throw-away in-memory database through the same store and
 link code as the service, the pilot list is imported, and each directive's first
 suggestion is compared with `samples/pilot-links.json` (which directives concern
-which pilots, by solution name; a directive not listed concerns none):
+which pilots, by solution name and the first words of the task; a directive not
+listed concerns none):
 
 - hit rate: of the directives that concern a pilot, how many have one of their
   pilots as first suggestion at or above the threshold;
@@ -97,15 +98,27 @@ def _read(source: Path) -> tuple[dict[str, Any], str]:
     return letter, "\n".join(line.text for page in doc.pages for line in page.lines)
 
 
+def _labelled(stem: str, tasks: list[dict[str, Any]], entries: list[dict[str, Any]]) -> list[list[str]]:
+    """The pilots each labelled task concerns: an entry names its task by the text's first words."""
+    out: list[list[str]] = [[] for _ in tasks]
+    for entry in (e for e in entries if e["letter"] == stem):
+        start = fold_words(entry["task"])
+        found = [i for i, t in enumerate(tasks) if fold_words(t.get("text") or "").startswith(start)]
+        if len(found) != 1:
+            raise ValueError(f"pilot-links: {stem}: {len(found)} tasks start with {entry['task']!r}")
+        out[found[0]] = list(entry["pilots"])
+    return out
+
+
 def _aligned(extracted: list[dict[str, Any]], labelled: list[dict[str, Any]],
-             labels: dict[str, list[str]]) -> list[list[str] | None]:
+             labels: list[list[str]]) -> list[list[str] | None]:
     """Per extracted task, the labels of the labelled task with the most similar text (None: no match)."""
     out: list[list[str] | None] = []
     for task in extracted:
         text = fold_words(task.get("text") or "")
         scores = [fuzz.token_set_ratio(text, fold_words(t.get("text") or "")) for t in labelled]
         best = max(range(len(scores)), key=scores.__getitem__) if scores else None
-        out.append(None if best is None or scores[best] < ALIGN_MIN else list(labels.get(str(best), [])))
+        out.append(None if best is None or scores[best] < ALIGN_MIN else labels[best])
     return out
 
 
@@ -123,12 +136,12 @@ def evaluate(letters_dir: Path = SAMPLES / "letters", pilots_file: Path = SAMPLE
             source = path.with_suffix(".txt")
             if read and source.exists():
                 data, text = _read(source)
-                expected[path.stem] = _aligned(data["tasks"], label["tasks"], labels.get(path.stem, {}))
+                wanted = _labelled(path.stem, label["tasks"], labels)
+                expected[path.stem] = _aligned(data["tasks"], label["tasks"], wanted)
             else:
                 data = label
                 text = _body_text(source.read_text("utf-8")) if source.exists() else ""
-                expected[path.stem] = [list(labels.get(path.stem, {}).get(str(i), []))
-                                       for i in range(len(label["tasks"]))]
+                expected[path.stem] = _labelled(path.stem, label["tasks"], labels)
             data["source"] = {**data.get("source", {}), "sha256": path.stem}
             row = LetterRow(sha256=path.stem, pipeline_version="labels", revision=1, data=data,
                             extracted=data, doc_text=fold_words(text), page_count=1)
