@@ -3,7 +3,8 @@
 A reference matches a letter when the numeric parts are equal, the symbols agree
 within one OCR slip (`131/GLl-KDGP` is `131/GLI-KDGP`), the years agree (from the
 cited date, or the `30/2020/...` year group) and the issuers, when both are known,
-are one body of the registry. A reference no stored letter matches is a
+are one body of the registry. Among several candidates the best agreement wins
+(exact symbol, checked year and issuer, same day). A reference no stored letter matches is a
 placeholder (`target_id` null) until a letter that matches is stored: every store
 re-resolves the references that carry its number, whatever order letters came in.
 """
@@ -71,8 +72,13 @@ def match_score(session: Session, cite: CitationRow, target: LetterNumber) -> fl
     same = registry.same_body(session, a, b)
     if same is False:
         return None
-    # Agreement that was checked counts for more than agreement that could not be.
-    return score - (0 if cite.year is not None else 2) - (0 if same else 1)
+    # Agreement that was checked counts for more than agreement that could not be; a cited day that
+    # differs from the letter's (an OCR slip in the date, most likely) costs a little, never the link.
+    target_row = session.get(LetterRow, target.letter_id)
+    target_date = target_row.date if target_row is not None else None
+    day_differs = bool(cite.date and target_date and not (cite.date.startswith(target_date)
+                                                           or target_date.startswith(cite.date)))
+    return score - (0 if cite.year is not None else 2) - (0 if same else 1) - (3 if day_differs else 0)
 
 
 def resolve(session: Session, cite: CitationRow) -> None:

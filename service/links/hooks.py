@@ -27,6 +27,7 @@ def letter_stored(session: Session, row: LetterRow) -> None:
         with session.begin_nested():
             link_letter(session, row)
     except Exception:  # links are derived data: the letter itself must still be stored
+        session.info.pop("body_aliases", None)  # the cache may hold names the savepoint rolled back
         log.exception("links of letter %s not built", row.id)
 
 
