@@ -99,7 +99,8 @@ def run_job(job_id: int, attempt: int) -> str:
         job.pages_done = job.pages_total = len(doc.pages)
         # Same transaction as the letter: no event for a letter that was not stored, none lost.
         arrivals.record_stamp(session, job_id, stamp)
-        outbox.emit(session, outbox.LETTER_DONE, outbox.letter_data(row, job=job_id))
+        outbox.emit(session, outbox.LETTER_DONE, outbox.letter_data(row, job=job_id,
+                                                                   arrival=arrivals.for_job(session, job_id)))
     return "done"
 
 
