@@ -123,6 +123,7 @@ def test_events_are_signed_retried_handled_once_and_replayable(
     letter_id = wait_job(clerk, upload["job"])["letter"]
     (done,) = until(lambda: receiver.events("letter.done"), what="letter.done")
     assert done["data"]["letter"]["id"] == letter_id and done["data"]["job"] == upload["job"]
+    assert done["data"]["arrival"]["number"] == upload["arrival"]["number"] == 1
     assert [q["status"] for q in receiver.requests[:3]] == [500, 500, 200]
     assert len({q["headers"]["x-congvan-event-id"] for q in receiver.requests[:3]}) == 1
 
