@@ -260,6 +260,9 @@ def test_registry_pilots_suggestions_decisions_and_graph(server: Server) -> None
     assert clerk.patch(f"/api/pilots/{camera['id']}", json={"status": "finished"}).status_code == 422
     assert clerk.patch(f"/api/pilots/{camera['id']}", json={"start": "2024-05-01"}).status_code == 422
     assert clerk.post("/api/pilots", json={"provider": "Viettel Gia Lai"}).status_code == 422
+    assert clerk.post("/api/pilots", json={"solution": 42}).status_code == 422
+    assert clerk.post("/api/pilots", json={"solution": "x" * 501}).status_code == 422
+    assert clerk.post("/api/pilots", json={"solution": "IOC", "colour": "red"}).status_code == 422
     r = clerk.post("/api/pilots", json={"solution": "Hệ thống hội nghị truyền hình trực tuyến",
                                         "provider": "Viettel Gia Lai", "status": "proposed"})
     assert r.status_code == 201, r.text

@@ -35,7 +35,11 @@ def _clean(record: dict[str, Any], partial: bool = False) -> dict[str, Any]:
         if field not in record:
             continue
         value = record[field]
+        if value is not None and not isinstance(value, str):
+            raise InvalidRequest(f"{field} must be text, not {type(value).__name__}")
         value = value.strip() if isinstance(value, str) else value
+        if value and field != "notes" and len(value) > 500:
+            raise InvalidRequest(f"{field} is longer than 500 characters")
         out[field] = value if value not in ("", None) else None
     if not partial and not out.get("solution"):
         raise InvalidRequest("a pilot needs a solution name")
