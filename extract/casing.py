@@ -46,8 +46,11 @@ _SYLLABLE = re.compile(
 )
 
 
+_ABBREVIATION_DOT = re.compile(r"^[A-ZĐ]{1,3}\.$")  # `TP.`, `TX.` keep their dot
+
+
 def _fold_words(words: list[str]) -> tuple[str, ...]:
-    return tuple(fold(w) for w in words)
+    return tuple(fold(w).strip(".,;:") for w in words)
 
 
 _BODY_KEYS = sorted(((_fold_words(n.split()), n) for n in BODY_NOUNS), key=lambda kv: -len(kv[0]))
@@ -61,10 +64,16 @@ def _match(words: list[str], i: int, keys: list[tuple[tuple[str, ...], str]]) ->
     folded = _fold_words(words[i : i + 4])
     for key, phrase in keys:
         if len(key) == 1:
-            if words[i].lower() == phrase:
+            if words[i].lower().strip(".,;:") == phrase:
                 return phrase, 1
         elif folded[: len(key)] == key:
             return phrase, len(key)
+    # OCR glues syllables (`ỦY BANNHÂNDÂN`): a many-syllable phrase may span fewer words.
+    for key, phrase in keys:
+        if len(key) > 1:
+            for n in range(1, len(key)):
+                if "".join(folded[:n]) == "".join(key):
+                    return phrase, n
     return None
 
 
@@ -144,7 +153,12 @@ def _word_starts(words: list[str]) -> set[int]:
 
 def normal_case(printed: str) -> str:
     """A body name in normal case; text already in mixed case is re-cased the same way."""
-    words = _unglue([w for w in re.sub(r"\s+", " ", printed.replace("|", " ")).strip().split(" ") if w])
+    kept_as_is = ("-", "–", "&")
+    bare = (
+        w if w in kept_as_is or _ABBREVIATION_DOT.match(w) else w.strip("_.,;:*~`'")
+        for w in printed.replace("|", " ").split()
+    )
+    words = _unglue([w for w in bare if w])
     out: list[str] = []
     mode = "start"  # start | name-start | name | place
     enterprise, word_starts = False, set()

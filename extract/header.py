@@ -14,6 +14,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ingest.model import Line
+
 from .casing import normal_case
 from .consensus import respell, spellings, two_syllable_words, unglue
 from .fuzzy import fold
@@ -33,6 +35,7 @@ from .symbols import (
     abbreviations_of,
     parse_number,
     repair_groups,
+    symbol_only,
     type_of_symbol,
     type_of_title,
 )
@@ -133,12 +136,43 @@ class Head:
 
 
 def _head(whole: TextView) -> Head:
+    whole = reading_order(whole)
     lines = lines_of(whole)[:HEAD_LINES]
     for i, line in enumerate(lines):
         if body_start(line.text) in ("kinh gui", "can cu") or len(line.text) > 220:
             lines = lines[:i]
             break
     return Head(whole, lines)
+
+
+def reading_order(view: TextView) -> TextView:
+    """The view's lines top to bottom, a row's lines left to right.
+
+    `whole` holds the zones one after the other; when the zone split went wrong (a
+    title put in the top right, a subject line in the top left) reading by position
+    puts the title back above its subject.
+    """
+    placed: list[tuple[int, float, float, float, Line]] = []
+    for span in lines_of(view):
+        words = view.words_in(span.start, span.end)
+        if not words:
+            continue
+        # Medians: one misread word with a tall box must not move its line.
+        top = sorted(w.word.bbox[1] for w in words)[len(words) // 2]
+        bottom = sorted(w.word.bbox[3] for w in words)[len(words) // 2]
+        placed.append((words[0].page, top, bottom, words[0].word.bbox[0], Line(tuple(w.word for w in words))))
+    placed.sort(key=lambda p: (p[0], p[1]))
+    rows: list[list[tuple[int, float, float, float, Line]]] = []
+    for item in placed:
+        if rows:
+            page, top, bottom = rows[-1][0][0], rows[-1][0][1], rows[-1][0][2]
+            overlap = min(bottom, item[2]) - max(top, item[1])
+            if page == item[0] and overlap > 0.5 * min(bottom - top, item[2] - item[1]):
+                rows[-1].append(item)
+                continue
+        rows.append([item])
+    ordered = [(item[0], item[4]) for row in rows for item in sorted(row, key=lambda p: p[3])]
+    return TextView.of(ordered)
 
 
 def _first(rule: Callable[..., Found | None], views: Sequence[TextView], head: Head) -> Found | None:
@@ -173,7 +207,7 @@ def _number(view: TextView, lines: list[Span]) -> Found | None:
             if rest[blank : blank + 1] == "\n":  # `Số:` alone, number on the next line
                 rest_start += blank + 1
                 rest = text[rest_start:]
-            parsed = parse_number(rest.split("\n", 1)[0])
+            parsed = parse_number(rest.split("\n", 1)[0]) or symbol_only(rest.split("\n", 1)[0])
             if parsed is None or parsed.symbol is None:
                 continue
             return Found((parsed.number, parsed.symbol), view, ((m.start(), rest_start + parsed.length),))
@@ -238,6 +272,8 @@ def _joined(view: TextView, spans: list[Span], shape: Callable[[str], str]) -> F
 
 
 def _ends_issuer_block(text: str) -> bool:
+    if _SO.match(text.lstrip(" |")) and ":" in text[:6]:
+        return True  # a `Số:` line whose number OCR could not parse still ends the issuer
     return bool(_vv_at(text) or _DATE.search(text) or type_of_title(text) or body_start(text))
 
 
@@ -273,7 +309,7 @@ def _opens_place(folded_rest: str) -> bool:
 _NGAY, _THANG, _NAM = r"ng\w{1,2}y", r"th\w{1,2}ng", r"n\w{1,2}m"
 _DATE = re.compile(
     rf"(?P<ngay>{_NGAY})[ \t]*(?P<d>[^\s]{{0,4}}?)[ \t]+{_THANG}[ \t]*(?P<m>[^\s]{{0,4}}?)[ \t]+{_NAM}"
-    rf"(?:[ \t]*(?P<y>\d{{4}}))?",
+    rf"(?:[ \t:;.,'`]*(?P<y>\d{{4}}))?",  # OCR dust before the year (`năm:'2026`)
     re.IGNORECASE,
 )
 _PLACE_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][^\W\d_]*\.?$")
@@ -303,7 +339,7 @@ def _place_before(
     words: list[str] = []
     first: int | None = None
     for m in reversed(list(re.finditer(r"\S+", view.text[start:end]))):
-        word = m.group(0).strip(",|\"'“”‘’`")
+        word = m.group(0).strip(",;:|\"'“”‘’`")
         if not word:
             continue
         if not _PLACE_WORD.match(word) or (words and _mixed(words) and len(word) > 1 and word.isupper()):
@@ -413,11 +449,15 @@ _DUST = re.compile(r"(?<!\S)[.`'_~^·:;|]+(?!\S)")
 
 
 def clean_subject(text: str) -> str | None:
-    """Subject lines joined, without OCR dust: lone dots and ticks between words, rules
-    and dashes before the first word, trailing ellipses and colons."""
+    """Subject lines joined, without OCR dust: lone dots and ticks between words, a dot
+    glued before a lower-case word (`đổi. số`), a dash glued to the next word (`-quốc`),
+    rules and dashes before the first word, trailing dots, dashes and colons (a trích yếu
+    has no closing stop)."""
     text = _DUST.sub(" ", " ".join(text.split()))
+    text = re.sub(r"(?<=[^\W\d_])\.(?=\s+[^\W\d_A-ZĐÀ-Ỹ])", "", text)
+    text = re.sub(r"(?<=\s)[-–](?=[^\W\d_])", "", text)
     text = re.sub(r"^[\W_]+(?=\w)", "", " ".join(text.split()))
-    text = re.sub(r"(?:\s*(?:\.{2,}|[:;`'_~^|—]))+$", "", text).strip()
+    text = re.sub(r"(?:\s*(?:\.+|[:;`'_~^|—–-]+))+$", "", text).strip()
     return text or None
 
 

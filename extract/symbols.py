@@ -116,6 +116,24 @@ def parse_number(text: str) -> NumberParse | None:
     return NumberParse(number, symbol, consumed)
 
 
+_LONE_SYMBOL = re.compile(r"(?<![\w/])[A-ZĐÐ][A-Za-zĐđÐ&.]*(?:-[A-Za-z0-9ĐđÐ&.]+)+")
+
+
+def symbol_only(text: str) -> NumberParse | None:
+    """The symbol of a `Số:` line whose number and slash OCR garbled (`DO GM-UBND`): number None."""
+    m = _LONE_SYMBOL.search(text[:30])
+    if m is None:
+        return None
+    symbol = repair_symbol(m.group(0).rstrip("."))
+    groups = symbol.split("-")
+    if not all(g.upper() == g or g in TYPE_ABBREVIATIONS for g in groups) or len(_LETTER.findall(symbol)) < 4:
+        return None  # a capitalised word with a hyphen is no symbol
+    before = text[: m.start()].strip(" \t.,:;|")
+    # The slash read as a space (`2085 UBND-KGVX`): typed digits still make the number.
+    number = f"{before}/{symbol}" if before.isdigit() and before.isascii() else None
+    return NumberParse(number, symbol, m.end())
+
+
 def _source_length(source: str, joined_length: int) -> int:
     """Characters of `source` that make `joined_length` characters once spaces around `-`/`/` go."""
     seen = 0

@@ -222,3 +222,25 @@ def test_vv_subject_without_the_motto(text: str) -> None:
     got = header(text)
     assert got["subject"] == "hợp tác chuyển đổi số với Tập đoàn VNPT"
     assert (got["issuer"], got["date"]) == ("Ủy ban nhân dân tỉnh Gia Lai", "2024-04-03")
+
+
+def test_title_put_in_the_wrong_zone_is_read_in_page_order() -> None:
+    # A damaged split: the title landed top right, the subject's first line top left.
+    page = Page(
+        1, 2480, 3508, "ocr",
+        (
+            Zone(PageZone.HEADER_LEFT, (_line("ỦY BAN NHÂN DÂN", 500, 260), _line("TỈNH LONG AN", 560, 340),
+                                        _line("Số: 36/2010/QĐ-UBND", 520, 470),
+                                        _centred("VỀ VIỆC BAN HÀNH QUY CHẾ MỘT CỬA", 680))),
+            Zone(PageZone.HEADER_RIGHT, (_line("Tân An, ngày 06 tháng 9 năm 2010", 1330, 450),
+                                         _centred("QUYẾT ĐỊNH", 600))),
+            Zone(PageZone.BODY, (_centred("ĐIỆN TỬ TRÊN ĐỊA BÀN TỈNH", 760),
+                                 _centred("ỦY BAN NHÂN DÂN TỈNH LONG AN", 900),
+                                 _line("Căn cứ Luật Tổ chức HĐND và UBND;", 500, 1000, 1700))),
+        ),
+    )  # fmt: skip
+    letter = extract_letter(Document("0" * 64, (page,)))
+    assert letter.doc_type == "quyết định"
+    assert letter.subject == "VỀ VIỆC BAN HÀNH QUY CHẾ MỘT CỬA ĐIỆN TỬ TRÊN ĐỊA BÀN TỈNH"
+    assert letter.issuer == "Ủy ban nhân dân tỉnh Long An"
+    assert (letter.place, letter.date) == ("Tân An", "2010-09-06")

@@ -6,7 +6,7 @@ import pytest
 
 from extract.casing import normal_case
 from extract.consensus import respell, spellings, unglue
-from extract.header import header_date
+from extract.header import clean_subject, header_date
 from extract.headlines import Span, strip_motto
 from extract.places import repair_place
 from extract.symbols import (
@@ -14,6 +14,7 @@ from extract.symbols import (
     parse_number,
     repair_groups,
     repair_symbol,
+    symbol_only,
     type_of_symbol,
     type_of_title,
 )
@@ -243,3 +244,30 @@ def test_unglue_as_the_letter_spells_the_pair() -> None:
     assert unglue("Bộ Thôngtin và Truyền thông", table) == "Bộ Thông tin và Truyền thông"
     assert unglue("BỘ THÔNGTIN", table) == "BỘ THÔNG TIN"
     assert unglue("Viettel", table) == "Viettel"
+
+
+@pytest.mark.parametrize(
+    ("after_so", "number", "symbol"),
+    [("DO GM-UBND", None, "GM-UBND"), ("2085 UBND-KGVX", "2085/UBND-KGVX", "UBND-KGVX"),
+     ("25.UBND-KGVX", "25/UBND-KGVX", "UBND-KGVX"), ("2085⁄UBND-KGVX", "2085/UBND-KGVX", "UBND-KGVX")],
+)  # fmt: skip
+def test_garbled_slash(after_so: str, number: str | None, symbol: str) -> None:
+    parsed = parse_number(after_so) or symbol_only(after_so)
+    assert parsed is not None and (parsed.number, parsed.symbol) == (number, symbol)
+
+
+@pytest.mark.parametrize("after_so", ["Hà Nội - Tây", "Do Gm-ubnd", "ngày 5 tháng 1"])
+def test_no_lone_symbol_in_words(after_so: str) -> None:
+    assert symbol_only(after_so) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [("chuyển đổi. số giữa", "chuyển đổi số giữa"), ("hỗ trợ.", "hỗ trợ"), ("năm 2025 --:", "năm 2025"),
+     ("Cảng hàng không -quốc tế", "Cảng hàng không quốc tế"),
+     ("Bến Thành - Suối Tiên", "Bến Thành - Suối Tiên"),
+     ("TP. Hồ Chí Minh", "TP. Hồ Chí Minh"), ("kinh tế - xã hội", "kinh tế - xã hội"),
+     ("___ Về việc đề nghị", "Về việc đề nghị"), ("KHAI . THÁC", "KHAI THÁC"), ("", None)],
+)  # fmt: skip
+def test_clean_subject(raw: str, clean: str | None) -> None:
+    assert clean_subject(raw) == clean
