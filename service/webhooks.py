@@ -26,6 +26,7 @@ import os
 import secrets
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -46,6 +47,7 @@ log = logging.getLogger("congvan.webhooks")
 SIGNATURE_HEADER = "X-Congvan-Signature"
 LEASE_SECONDS = 60.0  # longer than a request may take: a crashed sender's lease runs out, then it is re-sent
 BATCH = 20
+SENDERS = 4  # deliveries sent at the same time
 MAX_BACKOFF_SECONDS = 6 * 3600.0
 
 
@@ -196,6 +198,7 @@ class Dispatcher:
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._next_deadline_check = 0.0
+        self._senders = ThreadPoolExecutor(max_workers=SENDERS, thread_name_prefix="congvan-webhook-send")
         self._client = httpx.Client(timeout=self.settings.timeout_seconds, follow_redirects=False,
                                     headers={"User-Agent": "congvan-webhooks"})
 
@@ -211,6 +214,7 @@ class Dispatcher:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=self.settings.timeout_seconds + 5)
+        self._senders.shutdown(wait=True, cancel_futures=True)
         self._client.close()
 
     def _loop(self) -> None:
@@ -239,15 +243,17 @@ class Dispatcher:
             due = list(session.scalars(select(WebhookDelivery.id).where(
                 WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now)
                 .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id).limit(BATCH)))
-        sent = 0
-        for delivery_id in due:
-            if self._stop.is_set():
-                break
-            job = self._lease(delivery_id)
-            if job is not None:
-                self._send(delivery_id, *job)
-                sent += 1
-        return sent
+        # A few at a time: one receiver that times out must not hold up everyone else's events.
+        return sum(self._senders.map(self._lease_and_send, due))
+
+    def _lease_and_send(self, delivery_id: int) -> int:
+        if self._stop.is_set():
+            return 0
+        job = self._lease(delivery_id)
+        if job is None:
+            return 0
+        self._send(delivery_id, *job)
+        return 1
 
     def _lease(self, delivery_id: int) -> tuple[str, str, bytes, str, str] | None:
         now = utcnow()
