@@ -116,10 +116,11 @@ def find_citations(text: str, own_number: str | None = None) -> list[_Found]:
 
 def _numbers(text: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
-    taken: list[tuple[int, int]] = []
+    party = [(m.start(), m.end()) for m in _PARTY.finditer(text)]
     for pat in (_PARTY, _ADMIN):
         for m in pat.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            # An administrative match inside a Party number (`57-NQ/TW`) is the same number.
+            if pat is _ADMIN and any(s < m.end() and m.start() < e for s, e in party if s < m.end() + 40):
                 continue
             number = re.sub(r"\s+", "", m.group(0)).rstrip(".")
             sym = m.group("sym")
@@ -127,7 +128,6 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
                 continue
             end = m.start() + len(m.group(0).rstrip().rstrip("."))
             out.append((m.start(), end, number))
-            taken.append((m.start(), m.end()))
     return out
 
 
@@ -136,7 +136,9 @@ def _key(number: str) -> str:
 
 
 def _is_own_number_line(text: str, start: int) -> bool:
-    line_start = text.rfind("\n", 0, start) + 1
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 12)
+    if line_start > 0 and text[line_start - 1] != "\n":
+        return False  # more than `Số:` before it on the line
     return re.fullmatch(r"\s*s[oố]\s*:?\s*", fold(text[line_start:start])) is not None
 
 
@@ -217,7 +219,8 @@ def _issuer_between(text: str, folded: str, type_at: int, start: int) -> tuple[s
 def _attributed(text: str, folded: str, pos: int) -> tuple[str, int, int] | None:
     """`Xét các văn bản của Sở X: ...` / `đề nghị của X tại Tờ trình số`: the body the citations
     of this clause are attributed to."""
-    clause = max(folded.rfind(";", 0, pos), folded.rfind(". ", 0, pos), 0)
+    floor = max(0, pos - 400)  # an attribution sits in the same clause, a few lines up at most
+    clause = max(folded.rfind(";", floor, pos), folded.rfind(". ", floor, pos), floor)
     for m in reversed(list(re.finditer(r"cua\s+", folded[clause:pos]))):
         at = clause + m.end()
         name = _name(text, at, pos)

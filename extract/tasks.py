@@ -451,7 +451,7 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s = start
     for m in re.finditer(r"(?:\./\.|[.:!?])(?=\s+[A-ZĐÀ-Ỹ\d(\"“-]|\s*$)", text[start:end]):
         at = start + m.end()
-        word = re.search(r"(\S+)$", text[s : start + m.start()])
+        word = re.search(r"(\S+)$", text[max(s, start + m.start() - 24) : start + m.start()])
         if (
             m.group() == "."
             and word
