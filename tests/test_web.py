@@ -287,12 +287,15 @@ def test_auditor_reads_history_and_trace(desk: Tab, state: dict[str, Any]) -> No
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_contain_text("418/BC-STTTT")
 
-    # A task's trace, from the directives table.
-    desk.go("/chi-dao?don_vi=Sở+Thông+tin+và+Truyền+thông")
+    # A task's trace, from the directives table: the report's first item (418 cites 2085, which cites
+    # letters not stored yet; the task is suggested for the pilots it names).
+    desk.go(f"/chi-dao?van_ban={_letter_id(desk.site, '418')}")
     page.get_by_role("link", name=re.compile("^Truy vết")).first.click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Truy vết nhiệm vụ")
-    expect(page.locator(".graph svg a").first).to_be_visible()
+    expect(page.locator(".graph svg a", has_text="2085/UBND-KGVX")).to_be_visible()
+    expect(page.locator("#cited-h + ul")).to_contain_text("chưa có trong hệ thống")
+    expect(page.locator("#pilots-h + ul a").first).to_be_visible()
     desk.shot("07-trace-task")
 
 

@@ -24,7 +24,16 @@ from ingest.errors import CongvanError
 from ..auth import Right, authenticate
 from ..errors import Forbidden
 from . import session
-from .labels import ROLE_NAMES, explain, field_label, letter_number, show_value, vn_date, vn_time
+from .labels import (
+    PILOT_STATES,
+    ROLE_NAMES,
+    explain,
+    field_label,
+    letter_number,
+    show_value,
+    vn_date,
+    vn_time,
+)
 
 if TYPE_CHECKING:  # the API module mounts these pages: importing it here would be circular
     from ..api import Service
@@ -46,6 +55,7 @@ templates.env.filters["show_value"] = show_value
 templates.env.filters["pager"] = pager_query
 templates.env.filters["letter_number"] = letter_number
 templates.env.globals["ROLE_NAMES"] = ROLE_NAMES
+templates.env.globals["PILOT_STATES"] = PILOT_STATES
 
 # Pages run no inline script or style: the CSP forbids both, so an injected value cannot run.
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
