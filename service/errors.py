@@ -65,3 +65,11 @@ class DatabaseUnavailable(CongvanError):
     code = "database-unavailable"
     http_status = 503
     exit_code = 10
+
+
+class StorageFull(CongvanError):
+    """The disk holding the originals is full: the upload is refused whole, nothing half-kept."""
+
+    code = "storage-full"
+    http_status = 507
+    exit_code = 11

@@ -6,11 +6,14 @@ whole original or nothing, and writing the same bytes twice is harmless.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import re
 import tempfile
 from pathlib import Path
+
+from .errors import StorageFull
 
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 
@@ -51,7 +54,13 @@ class FileStore:
         sha = sha256_of(data)
         target = self.path(sha)
         if not (target.exists() and target.stat().st_size == len(data)):
-            write_atomic(target, data)
+            try:
+                write_atomic(target, data)  # removes its temporary file when the write fails
+            except OSError as exc:
+                if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+                    raise StorageFull("the server's disk is full; the file was not kept, send it again "
+                                      "once space is freed") from exc
+                raise
         return sha
 
     def get(self, sha256: str) -> bytes:
