@@ -16,7 +16,7 @@ from typing import Any
 
 from ingest.model import Line
 
-from .casing import normal_case
+from .casing import is_acronym, is_vietnamese_syllable, normal_case
 from .consensus import respell, spellings, two_syllable_words, unglue
 from .fuzzy import fold
 from .headlines import (
@@ -35,6 +35,7 @@ from .symbols import (
     abbreviations_of,
     parse_number,
     repair_groups,
+    repair_type_group,
     symbol_only,
     type_of_symbol,
     type_of_title,
@@ -95,6 +96,11 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     out.put("place", place, dated.regions() if dated and place else None)
     out.put("date", date, dated.regions() if dated and date else None)
 
+    if title is not None and number is not None:
+        read, titled = number, str(title.value[0])
+        number = _guard(lambda: _with_symbol(read, repair_type_group(read.value[1], titled))) or number
+        out.put("number", number.value[0], number.regions() if number.value[0] else None)
+        out.put("symbol", number.value[1], number.regions())
     if title is not None:
         subject = _guard(lambda: _title_subject(title, issuer))
         out.put("doc_type", title.value[0], title.regions())
@@ -216,8 +222,12 @@ def _number(view: TextView, lines: list[Span]) -> Found | None:
 
 def _repair_symbol(number: Found, issuer: str) -> Found:
     """`BTTTI-CĐSQG` from the Bộ Thông tin và Truyền thông is `BTTTT-CĐSQG` (see `repair_groups`)."""
+    return _with_symbol(number, repair_groups(number.value[1], abbreviations_of(issuer)))
+
+
+def _with_symbol(number: Found, repaired: str) -> Found:
+    """The number found with its symbol replaced by a repaired one (number text follows)."""
     full, symbol = number.value
-    repaired = repair_groups(symbol, abbreviations_of(issuer))
     if repaired == symbol:
         return number
     full = full[: len(full) - len(symbol)] + repaired if full and full.endswith(symbol) else full
@@ -249,7 +259,7 @@ def _bodies(view: TextView, lines: list[Span], number: Found | None) -> tuple[Fo
         if kept is None or is_separator(kept.text) or _urgency_of(kept.text):
             continue
         cleaned = capital_text(kept)
-        if cleaned is not None and is_capital_line(cleaned.text):
+        if cleaned is not None and is_capital_line(cleaned.text) and reads_as_name(cleaned.text):
             candidates.append(cleaned)
     units = split_units([c.text for c in candidates])
     if not units:
@@ -269,6 +279,21 @@ def _trim_unit(spans: list[Span]) -> list[Span]:
 
 def _joined(view: TextView, spans: list[Span], shape: Callable[[str], str]) -> Found:
     return Found(shape(" ".join(s.text for s in spans)), view, tuple((s.start, s.end) for s in spans))
+
+
+def reads_as_name(text: str) -> bool:
+    """Capital words a body's name is made of, not OCR of a stamp or a scrawl (`NHỦHh ÁP Ba`)."""
+    tokens = [t.strip(".,;:()\"'") for t in text.split()]
+    tokens = [t for t in tokens if t and t not in ("-", "–", "&")]
+    good = sum(t.isupper() and (is_vietnamese_syllable(t) or _acronym_or_brand(t)) for t in tokens)
+    return bool(tokens) and good >= 0.75 * len(tokens)
+
+
+def _acronym_or_brand(token: str) -> bool:
+    """`UBND`, `SGD&ĐT`, `VIETTEL`, `MOBIFONE`: no runs of three consonants between vowels."""
+    if is_acronym(token):
+        return len(token) <= 8
+    return re.search(r"[^AEIOUYĂÂÊÔƠƯÀ-Ỹ\W\d_]{3}", token) is None and len(token) <= 10
 
 
 def _ends_issuer_block(text: str) -> bool:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from .fuzzy import fold
 
@@ -200,6 +201,22 @@ def repair_groups(symbol: str, issuer_abbreviations: tuple[str, ...] = ()) -> st
         if len(matches) == 1:
             parts[i] = matches.pop()
     return "".join(parts)
+
+
+_ABBREVIATION_OF_TYPE = {name: abbr for abbr, name in TYPE_ABBREVIATIONS.items()}
+
+
+def repair_type_group(symbol: str, doc_type: str | None) -> str:
+    """The printed title names the type: a first group one edit off its abbreviation is it
+    (`CĐĐ-UBND` under `CÔNG ĐIỆN` is `CĐ-UBND`). A công văn's issuer group is left alone."""
+    abbr = _ABBREVIATION_OF_TYPE.get(doc_type or "")
+    parts = re.split(r"([-/])", symbol, maxsplit=1)
+    if abbr is None or len(parts) < 3:
+        return symbol
+    first, sep, rest = parts
+    if first == abbr or Levenshtein.distance(first.upper(), abbr.upper()) > 1:
+        return symbol
+    return abbr + sep + rest
 
 
 def abbreviations_of(issuer: str | None) -> tuple[str, ...]:

@@ -6,7 +6,7 @@ import pytest
 
 from extract.casing import normal_case
 from extract.consensus import respell, spellings, unglue
-from extract.header import clean_subject, header_date
+from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, strip_motto
 from extract.places import repair_place
 from extract.symbols import (
@@ -14,6 +14,7 @@ from extract.symbols import (
     parse_number,
     repair_groups,
     repair_symbol,
+    repair_type_group,
     symbol_only,
     type_of_symbol,
     type_of_title,
@@ -271,3 +272,22 @@ def test_no_lone_symbol_in_words(after_so: str) -> None:
 )  # fmt: skip
 def test_clean_subject(raw: str, clean: str | None) -> None:
     assert clean_subject(raw) == clean
+
+
+@pytest.mark.parametrize(
+    ("symbol", "doc_type", "repaired"),
+    [("CĐĐ-UBND", "công điện", "CĐ-UBND"), ("QD-UBND", "quyết định", "QĐ-UBND"), ("TB-UBND", "quyết định", "TB-UBND"),
+     ("UBND-KGVX", "công văn", "UBND-KGVX"), ("KH-UBND", None, "KH-UBND"), ("NQ/TW", "nghị quyết", "NQ/TW")],
+)  # fmt: skip
+def test_title_repairs_the_type_group(symbol: str, doc_type: str | None, repaired: str) -> None:
+    assert repair_type_group(symbol, doc_type) == repaired
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [("ỦY BAN NHÂN DÂN", True), ("TỔNG CÔNG TY GIẢI PHÁP DOANH NGHIỆP VIETTEL", True), ("SỞ GD&ĐT", True),
+     ("TẬP ĐOÀN CÔNG NGHIỆP - VIỄN THÔNG QUÂN ĐỘI", True), ("XÃ IA HRÚ", True),
+     ("Mi (HDIEEDBM,", False), ("NHỦHh ÁP Ba LIỀU", False)],
+)  # fmt: skip
+def test_issuer_lines_read_as_names(line: str, name: bool) -> None:
+    assert reads_as_name(line) is name
