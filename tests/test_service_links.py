@@ -284,7 +284,7 @@ def test_registry_pilots_suggestions_decisions_and_graph(server: Server) -> None
     root = ET.fromstring(picture.text)
     ns = "{http://www.w3.org/2000/svg}"
     hrefs = {a.get("href") for a in root.iter(f"{ns}a")}
-    assert {f"/letters/{ids[n]}" for n in (SEED, FOLLOW_UP, *CITED)} <= hrefs
+    assert {f"/van-ban/{ids[n]}" for n in (SEED, FOLLOW_UP, *CITED)} <= hrefs
     texts = " ".join(t.text or "" for t in root.iter(f"{ns}text"))
     assert "2085/UBND-KGVX" in texts and "418/BC-STTTT" in texts and "2023-04-14" in texts
     assert auditor.get(f"/api/letters/{ids[SEED]}/graph", params={"format": "png"}).status_code == 422

@@ -1,9 +1,9 @@
 """The citation graph of a letter as an SVG picture, drawn by hand (no graphviz).
 
 Layered: cited letters in the columns left of the letter, letters citing it on the
-right, pilots in a row below. Each letter's box is a link to the letter's page
-(`/letters/{id}`); placeholders (cited letters not stored yet) are dashed and grey,
-pilots green, the letter itself gold.
+right, pilots in a row below. Each box links to the web page of its letter
+(`/van-ban/{id}`) or pilot (`/thi-diem/{id}`); placeholders (cited letters not
+stored yet) are dashed and grey, pilots green, the letter itself gold.
 """
 
 from __future__ import annotations

@@ -192,7 +192,7 @@ def letter_graph(session: Session, letter_id: int, depth: int = 3) -> dict[str, 
         if key not in nodes:
             nodes[key] = {"id": key, "kind": "letter", "layer": layer, "letter": r.id, "number": r.number,
                           "date": r.date, "issuer": r.issuer, "subject": r.data.get("subject"),
-                          "href": f"/letters/{r.id}"}
+                          "href": f"/van-ban/{r.id}"}  # the letter's web page
         return key
 
     add_letter(row, 0)
@@ -242,7 +242,7 @@ def letter_graph(session: Session, letter_id: int, depth: int = 3) -> dict[str, 
         key = f"pilot:{pilot.id}"
         nodes.setdefault(key, {"id": key, "kind": "pilot", "layer": 0, "pilot": pilot.id,
                                "solution": pilot.solution, "status": pilot.status,
-                               "href": None})  # no pilot page yet: GET /api/pilots/{id} needs a key
+                               "href": f"/thi-diem/{pilot.id}"})  # the pilot's web page
         edge = next((e for e in edges if e["from"] == f"letter:{row.id}" and e["to"] == key), None)
         if edge is None:
             edges.append({"from": f"letter:{row.id}", "to": key, "kind": "concerns", "state": link.state,
