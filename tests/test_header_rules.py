@@ -276,8 +276,9 @@ def test_clean_subject(raw: str, clean: str | None) -> None:
 
 @pytest.mark.parametrize(
     ("symbol", "doc_type", "repaired"),
-    [("CĐĐ-UBND", "công điện", "CĐ-UBND"), ("QD-UBND", "quyết định", "QĐ-UBND"), ("TB-UBND", "quyết định", "TB-UBND"),
-     ("UBND-KGVX", "công văn", "UBND-KGVX"), ("KH-UBND", None, "KH-UBND"), ("NQ/TW", "nghị quyết", "NQ/TW")],
+    [("CĐĐ-UBND", "công điện", "CĐ-UBND"), ("QD-UBND", "quyết định", "QĐ-UBND"),
+     ("TB-UBND", "quyết định", "TB-UBND"), ("UBND-KGVX", "công văn", "UBND-KGVX"),
+     ("KH-UBND", None, "KH-UBND"), ("NQ/TW", "nghị quyết", "NQ/TW")],
 )  # fmt: skip
 def test_title_repairs_the_type_group(symbol: str, doc_type: str | None, repaired: str) -> None:
     assert repair_type_group(symbol, doc_type) == repaired
