@@ -31,7 +31,7 @@ from .config import Settings
 from .db import Database
 from .errors import InvalidRequest, NotFound, RequestTooLarge, TooManyFiles
 from .filestore import FileStore
-from .intake import check_size, submit
+from .intake import check_size, check_size_of, submit
 from .interchange_api import build_router as interchange_router
 from .jobs import JobRunner
 from .links.routes import router as links_router
@@ -206,15 +206,17 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
         """Queue each file for reading; answers at once with a job and an arrival number per file."""
         if len(files) > settings.max_files:
             raise TooManyFiles(f"{len(files)} files in one request; the limit is {settings.max_files}")
-        accepted = []
+        # Every file is checked before any is accepted (all or nothing), from the sizes the
+        # multipart parser measured while spooling them, so only one file is in memory at a time.
+        for upload_file in files:
+            if upload_file.size is not None:
+                check_size_of(upload_file.size, upload_file.filename, settings.limits)
+        out = []
         for upload_file in files:
             data = await upload_file.read(settings.limits.max_bytes + 1)
             check_size(data, upload_file.filename, settings.limits)
-            accepted.append((data, upload_file.filename))
-        out = []
-        for data, filename in accepted:
-            sub = await run_in_threadpool(submit, service.db, service.files, data, filename, caller.name,
-                                          office)
+            sub = await run_in_threadpool(submit, service.db, service.files, data, upload_file.filename,
+                                          caller.name, office)
             out.append(sub.as_json())
         if service.runner:
             service.runner.notify()

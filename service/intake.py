@@ -39,11 +39,15 @@ class Submission:
 
 
 def check_size(data: bytes, filename: str | None, limits: Limits) -> None:
+    check_size_of(len(data), filename, limits)
+
+
+def check_size_of(size: int, filename: str | None, limits: Limits) -> None:
     label = clean_filename(filename) or "the file"
-    if not data:
+    if size == 0:
         raise EmptyFile(f"{label} is empty")
-    if len(data) > limits.max_bytes:
-        raise FileTooLarge(f"{label} is {len(data)} bytes; the limit is {limits.max_bytes} bytes per file")
+    if size > limits.max_bytes:
+        raise FileTooLarge(f"{label} is {size} bytes; the limit is {limits.max_bytes} bytes per file")
 
 
 def submit(db: Database, files: FileStore, data: bytes, filename: str | None,

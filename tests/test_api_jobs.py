@@ -123,6 +123,11 @@ def test_upload_over_size_limit_is_refused(server_factory: Server, service_scan:
         r = c.post("/api/letters", files=[("files", ("big.png", service_scan, "image/png"))])
     assert r.status_code == 413 and r.json()["error"] in ("file-too-large", "request-too-large"), r.text
     assert "100000" in r.json()["message"]
+    with server.client("clerk") as c:  # all or nothing: a good file beside a too large one is not kept
+        r = c.post("/api/letters", files=[("files", ("ok.png", b"x" * 1000, "image/png")),
+                                          ("files", ("big.png", service_scan, "image/png"))])
+    assert r.status_code == 413 and "big.png" in r.json()["message"], r.text
+    assert _count(server, "jobs") == 0
     with server.client("clerk") as c:
         r = c.post("/api/letters", files=[("files", ("a.png", b"x" * 60000, "image/png")),
                                           ("files", ("b.png", b"y" * 60000, "image/png"))])
