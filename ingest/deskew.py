@@ -87,16 +87,23 @@ def _best_angle(ys: np.ndarray, xs: np.ndarray, fine: bool = True) -> tuple[floa
     return round(best, 2), best_score
 
 
-def _top_heavy_ratio(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
-    """Ink above the x-height band over ink below it, summed over text lines (>1: upright)."""
+MIN_LINES = 6  # fewer text lines than this (a last page holding only the signer): not sure
+
+
+def _top_heavy(ys: np.ndarray, xs: np.ndarray, angle: float, extent: float) -> tuple[float, int]:
+    """(ink above the x-height band / ink below it, text lines counted); ratio > 1: upright.
+
+    Only bands of a text line's height count: a seal or a signature makes a tall band whose
+    balance says nothing about which way is up."""
     a = np.deg2rad(angle)
     proj = ys * np.cos(a) + xs * np.sin(a)
     lo = proj.min()
     hist = np.bincount((proj - lo).astype(np.int64)).astype(np.float64)
     if hist.size < 5:
-        return 1.0
+        return 1.0, 0
     rows = hist > max(1.0, 0.02 * hist.max())
     above = below = 0.0
+    lines = 0
     start = None
     for i, on in enumerate(np.append(rows, False)):
         if on and start is None:
@@ -104,17 +111,21 @@ def _top_heavy_ratio(ys: np.ndarray, xs: np.ndarray, angle: float) -> float:
         elif not on and start is not None:
             band = hist[start:i]
             start = None
-            if band.size < 4:
+            if not 4 <= band.size <= 0.035 * extent:  # extent: the page's height in these pixels
                 continue
             core = np.nonzero(band >= 0.5 * band.max())[0]
             above += float(band[: core[0]].sum())
             below += float(band[core[-1] + 1 :].sum())
-    return (above + 1.0) / (below + 1.0)
+            lines += 1
+    return (above + 1.0) / (below + 1.0), lines
 
 
 def estimate(image: Image.Image) -> Orientation:
-    """Cheap guess of orientation and skew of a grey page image."""
-    ys, xs, _shape = ink_points(image)
+    """Cheap guess of orientation and skew of a grey page image.
+
+    `sure` needs a clear winner between rows and columns, enough text lines and a clear
+    top/bottom balance; the reader also has any turn confirmed by OSD before applying it."""
+    ys, xs, (height, width) = ink_points(image)
     if ys.size < 500:  # blank page: nothing to straighten
         return Orientation(0, 0.0, True)
     angle_h, sharp_h = _best_angle(ys, xs)
@@ -122,13 +133,13 @@ def estimate(image: Image.Image) -> Orientation:
     if sharp_v > sharp_h:
         angle_v, sharp_v = _best_angle(xs, -ys)
         # Text runs vertically: find which quarter turn by the same top-heavy test.
-        ratio = _top_heavy_ratio(xs, -ys, angle_v)  # after turning 90 clockwise
+        ratio, lines = _top_heavy(xs, -ys, angle_v, width)  # after turning 90 clockwise
         rotation = 90 if ratio >= 1 else 270
-        sure = sharp_v > 1.5 * sharp_h and (ratio > 1.3 or ratio < 1 / 1.3)
+        sure = sharp_v > 1.5 * sharp_h and lines >= MIN_LINES and (ratio > 1.3 or ratio < 1 / 1.3)
         return Orientation(rotation, angle_v, sure)
-    ratio = _top_heavy_ratio(ys, xs, angle_h)
+    ratio, lines = _top_heavy(ys, xs, angle_h, height)
     rotation = 0 if ratio >= 1 else 180
-    sure = sharp_h > 1.5 * sharp_v and (ratio > 1.3 or ratio < 1 / 1.3)
+    sure = sharp_h > 1.5 * sharp_v and lines >= MIN_LINES and (ratio > 1.3 or ratio < 1 / 1.3)
     return Orientation(rotation, angle_h, sure)
 
 

@@ -106,7 +106,8 @@ def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool 
     page only, a second look at a signer block the pass missed: see `ingest.signer`)."""
     guess = deskew.estimate(image)
     rotation, skew = guess.rotation, guess.skew
-    if not guess.sure:
+    if not guess.sure or guess.rotation:
+        # A wrong turn makes the page unreadable, so a turn is only applied once OSD agrees.
         rotation, skew = _confirm_orientation(image, guess)
     upright = deskew.straighten(image, rotation, skew)
     dpi = image_dpi(image)
@@ -144,11 +145,14 @@ def _ocr_pdf_page(page: pdfium.PdfPage, number: int, limits: Limits, last: bool)
 
 
 def _confirm_orientation(image: Image.Image, guess: deskew.Orientation) -> tuple[int, float]:
-    """Weak cheap signals: ask Tesseract's OSD (a second, smaller pass) for the quarter turn."""
+    """Ask Tesseract's OSD (a second, half-size pass) for the quarter turn; when it cannot tell
+    (too little text), keep a sure guess, else leave the page as it is."""
     from .ocr import osd_rotation
 
     rotation = osd_rotation(image)
-    if rotation is None or rotation == guess.rotation:
+    if rotation is None:
+        rotation = guess.rotation if guess.sure else 0
+    if rotation == guess.rotation:
         return guess.rotation, guess.skew
     turned = deskew.straighten(image, rotation, 0.0)
     return rotation, deskew.estimate(turned).skew
