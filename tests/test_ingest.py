@@ -357,3 +357,13 @@ def test_osd_fallback_finds_an_upside_down_page(page1_png: bytes) -> None:
     turned = Image.open(io.BytesIO(page1_png)).convert("L").transpose(Image.Transpose.ROTATE_180)
     assert osd_rotation(turned) == 180
     assert osd_rotation(Image.open(io.BytesIO(page1_png)).convert("L")) == 0
+
+
+def test_last_page_with_only_the_signer_block_stays_upright() -> None:
+    """Seed 3 lays this decision out so that page 2 holds nothing but the signer block (few
+    lines, a seal): too little text to trust the cheap top/bottom test, which once turned it."""
+    data = render_scan(ROOT / "samples" / "letters" / "ubnd-tien-giang-2009-33.txt", fmt="pdf", seed=3)
+    doc = read_document(data)
+    assert [p.rotation for p in doc.pages] == [0] * len(doc.pages)
+    signer = doc.pages[-1].zone(PageZone.FOOTER_RIGHT)
+    assert signer is not None and "CHỦ TỊCH" in signer.text
