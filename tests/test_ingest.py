@@ -367,3 +367,43 @@ def test_last_page_with_only_the_signer_block_stays_upright() -> None:
     assert [p.rotation for p in doc.pages] == [0] * len(doc.pages)
     signer = doc.pages[-1].zone(PageZone.FOOTER_RIGHT)
     assert signer is not None and "CHỦ TỊCH" in signer.text
+
+
+def test_ocr_time_limit(page1_png: bytes) -> None:
+    from ingest.errors import OcrTimeout
+    from ingest.ocr import ocr_lines
+
+    page = Image.open(io.BytesIO(page1_png)).convert("L")
+    with pytest.raises(OcrTimeout, match="longer than"):
+        ocr_lines(page, 0.2)  # a full page takes over a second here
+
+
+def test_missing_tesseract_is_ocr_unavailable(page1_png: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A machine without the engine (the command is not found) gets a clear refusal."""
+    import pytesseract
+
+    from ingest import ocr
+    from ingest.errors import OcrUnavailable
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    ocr.check_available.cache_clear()
+    try:
+        with pytest.raises(OcrUnavailable):
+            read_document(page1_png)
+    finally:
+        ocr.check_available.cache_clear()
+
+
+def test_missing_vietnamese_model_is_ocr_unavailable(
+    page1_png: bytes, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from ingest import ocr
+    from ingest.errors import OcrUnavailable
+
+    monkeypatch.setenv("TESSDATA_PREFIX", str(tmp_path))  # a tessdata folder without vie
+    ocr.check_available.cache_clear()
+    try:
+        with pytest.raises(OcrUnavailable, match="Vietnamese"):
+            read_document(page1_png)
+    finally:
+        ocr.check_available.cache_clear()
