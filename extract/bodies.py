@@ -37,7 +37,9 @@ _GROUP_NOUNS = (
     r"|ngan\s+hang|cuc|vu|vien|phong|uy\s+ban|ubnd|thanh\s+vien|chu\s+dau\s+tu|co\s+so|luc\s+luong"
     r"|chi\s+cuc|trung\s+tam|hiep\s+hoi|benh\s+vien|dai|bao|chi\s+nhanh|tinh|nha\s+mang|nha\s+cung\s+cap|ong|ba|dong\s+chi|can\s+bo|cong\s+chuc|vien\s+chuc|thanh\s+vien"
 )
-_GROUP = re.compile(rf"cac\s+(?:{_GROUP_NOUNS})\b")
+# (`\.?`: OCR reads a speck after a syllable as a dot, `các cơ. quan`.)
+_SPECKED_GROUP_NOUNS = _GROUP_NOUNS.replace(r"\s+", r"\.?\s+")
+_GROUP = re.compile(r"cac\.?\s+(?:" + _SPECKED_GROUP_NOUNS + r")\b")
 
 # Organisation types, by what must follow the type word for it to name a body:
 # 0 nothing (`Ủy ban nhân dân`, `Chính phủ`, `VNPT`); 1 a capitalised word or an administrative
@@ -275,9 +277,35 @@ class BodyList:
 
 
 def clean(name: str) -> str:
-    """One line, single spaces, no list punctuation at either end."""
+    """One line, single spaces, no list punctuation at either end, OCR slips of the head words
+    repaired (`Tống Công ty` → `Tổng Công ty`, `và-Doanh` → `và Doanh`, `cơ. quan` → `cơ quan`)."""
     out = " ".join(name.split())
-    return out.strip(" ,;:-–").rstrip(".").strip()
+    out = re.sub(r"(?<=[a-zà-ỹđ])\.(?= [a-zà-ỹđ])", "", out)
+    out = re.sub(r"(?<=\b[a-zà-ỹđ]{2})-(?=[A-ZÀ-ỸĐ])", " ", out)
+    return canonical_heads(out.strip(" ,;:-–").rstrip(".").strip())
+
+
+# Head words of names as the decree spells them: OCR that loses or swaps a tone mark on them
+# (`Tống Công ty`, `Uỷ ban nhân dân`, `Giam đốc`) is put right; the folded letters must agree.
+# (Not `Trường`: folded it is `Trưởng` too.)
+_CANONICAL = (
+    "Tổng Công ty", "Công ty", "Tập đoàn", "Ủy ban nhân dân", "Hội đồng nhân dân", "Văn phòng", "Sở", "Bộ",
+    "Trung tâm", "Viễn thông", "Giám đốc", "Phó Giám đốc", "Chủ tịch", "Phó Chủ tịch", "Thủ trưởng",
+    "Chánh Văn phòng", "Tổng cục", "Chi cục", "Cục", "Ban Chỉ đạo", "Ban Quản lý", "Ngân hàng", "Kho bạc",
+    "Bệnh viện", "Học viện", "Công an", "Bộ Chỉ huy", "Thành ủy", "Tỉnh ủy", "Huyện ủy",
+)  # fmt: skip
+_CANONICAL_FOLDED = sorted(((fold(c), c) for c in _CANONICAL), key=lambda p: -len(p[0]))
+
+
+def canonical_heads(name: str) -> str:
+    folded = fold(name)
+    for key, canon in _CANONICAL_FOLDED:
+        if folded.startswith(key) and (len(folded) == len(key) or not folded[len(key)].isalnum()):
+            head = name[: len(key)]
+            if head != canon and head.lower() != canon.lower():
+                return canon + name[len(key) :]
+            return name
+    return name
 
 
 def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
@@ -307,6 +335,9 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
             if tok.start < offset < tok.end:
                 return tok.end
         return offset
+
+    def prev_glued(j: int) -> bool:
+        return j > 0 and tokens[j - 1].end == tokens[j].start and tokens[j - 1].text[:1].isalpha()
 
     def close() -> None:
         if last > cur:
@@ -381,6 +412,9 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
         if tok.capitalised or tok.text[:1].isdigit():
             last = tok.end
             i += 1
+            continue
+        if tok.text == "." and prev_glued(i) and nxt is not None and nxt.text[:1].islower():
+            i += 1  # a speck OCR read as a dot inside a name (`các cơ. quan`)
             continue
         if not tok.text[:1].isalpha():
             break

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .bodies import name_end, strip_post
+from .bodies import clean, name_end, strip_post
 from .dates import find_date
 from .evidence import regions
 from .fuzzy import fold
@@ -122,13 +122,18 @@ def _numbers(text: str) -> list[tuple[int, int, str]]:
             # An administrative match inside a Party number (`57-NQ/TW`) is the same number.
             if pat is _ADMIN and any(s < m.end() and m.start() < e for s, e in party if s < m.end() + 40):
                 continue
-            number = re.sub(r"\s+", "", m.group(0)).rstrip(".")
+            number = _ascii_symbol(re.sub(r"\s+", "", m.group(0)).rstrip("."))
             sym = m.group("sym")
             if not re.search(r"[A-ZĐ]", sym):
                 continue
             end = m.start() + len(m.group(0).rstrip().rstrip("."))
             out.append((m.start(), end, number))
     return out
+
+
+def _ascii_symbol(number: str) -> str:
+    """Symbols are capitals and `Đ` (Appendix III): `GLỊ` is OCR's `GLI` with a speck for a mark."""
+    return "".join(c if c in "Đđ" or c.isascii() else fold(c).upper() if c.isupper() else c for c in number)
 
 
 def _key(number: str) -> str:
@@ -238,7 +243,7 @@ def _name(text: str, start: int, stop: int | None = None) -> tuple[str, int, int
     raw = " ".join(text[start:end].split()).strip(" ,;:")
     if not raw:
         return None
-    name = strip_post(raw)
+    name = clean(strip_post(raw))
     return name, start, end
 
 

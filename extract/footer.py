@@ -355,7 +355,7 @@ def repair_symbol(symbol: str | None, distribution: list[str]) -> str | None:
 
 
 def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]]]:
-    usable = [s for s in lines if not _noise(s.text)]
+    usable = [t for t in (_trim_marks(s) for s in lines) if t is not None and not _noise(t.text)]
     authority: list[Segment] = []
     position: Segment | None = None
     name: Segment | None = None
@@ -406,6 +406,20 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
     if name:
         ev["/signer/name"] = name.regions()
     return Signer(authority=auth_text, position=pos_text, name=name_text), ev
+
+
+_MARKS = " \t|-—–_~•*·,;:'\"`^"
+
+
+def _trim_marks(seg: Segment) -> Segment | None:
+    """Signature strokes and seal edges read as `- —` around a signer line."""
+    text = seg.view.text
+    s, e = seg.start, seg.end
+    while s < e and text[s] in _MARKS:
+        s += 1
+    while e > s and text[e - 1] in _MARKS:
+        e -= 1
+    return Segment(seg.view, s, e) if e > s else None
 
 
 def _noise(text: str) -> bool:

@@ -324,7 +324,9 @@ def _head_at(
             return Unit(m.group(1), 3, at, m.end())
         return None
     m = _DASH.match(text, at, line_end)
-    if m and flat:
+    # A bullet follows a line that ended a clause (`;`, `.`, `:`); after a line cut mid-sentence
+    # the dash is a mark OCR read in the margin.
+    if m and flat and re.search(r"[.;:!?)]\s*$", text[max(0, at - 200) : at].rstrip(" \t|\n")[-3:] or "."):
         parent = flat[-1] if flat[-1].level < 4 else next((u for u in reversed(flat) if u.level < 4), None)
         if parent is not None:
             return Unit(parent.ordinal, 4, at, m.end())
