@@ -12,7 +12,7 @@ import logging
 import os
 import traceback
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from ingest import read_document
 from ingest.errors import CongvanError
@@ -95,6 +95,9 @@ def run_job(job_id: int, attempt: int) -> str:
                                       width=page.width, height=page.height))
             else:
                 existing.path, existing.width, existing.height = rel, page.width, page.height
+        # A re-read that found fewer pages must not leave the old images listed.
+        session.execute(delete(PageImage).where(PageImage.letter_id == row.id,
+                                                PageImage.number > len(page_paths)))
         job.state, job.letter_id, job.finished_at, job.reason = "done", row.id, utcnow(), None
         job.pages_done = job.pages_total = len(doc.pages)
         # Same transaction as the letter: no event for a letter that was not stored, none lost.
