@@ -297,6 +297,11 @@ def test_auditor_reads_history_and_trace(desk: Tab, state: dict[str, Any]) -> No
     expect(page.locator("#cited-h + ul")).to_contain_text("chưa có trong hệ thống")
     expect(page.locator("#pilots-h + ul a").first).to_be_visible()
     desk.shot("07-trace-task")
+    page.get_by_role("link", name="Xem nhiệm vụ trên bản quét").click()
+    page.wait_for_load_state()
+    expect(page.locator("#v-tasks-0-text")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator(".box.active[data-item='v-tasks-0-text']").first).to_be_attached()
+    desk.shot("07b-task-on-scan")
 
 
 def test_letters_search_and_filters(desk: Tab) -> None:

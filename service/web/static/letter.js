@@ -20,6 +20,14 @@
     if (first) first.scrollIntoView({block: "center", behavior: "smooth"});
   }));
 
+  // A link to `/van-ban/ID#v-...` (from a task's trace) opens the letter with that value lit.
+  const wanted = decodeURIComponent(location.hash.slice(1));
+  if (wanted.startsWith("v-") && values.some((v) => v.dataset.item === wanted)) {
+    light(wanted);
+    const first = boxes.find((b) => b.dataset.item === wanted);
+    if (first) first.scrollIntoView({block: "center"});
+  }
+
   boxes.forEach((b) => b.addEventListener("click", (e) => {
     if (!b.dataset.item) return;
     e.preventDefault();
