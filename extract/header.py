@@ -63,62 +63,58 @@ class Found:
 
 
 def extract(views: ZoneViews, **context: Any) -> Extraction:
-    out = Extraction()
+    """Every header field with its evidence; a field not found is None, never a guess."""
     head = _head(views.whole)
-    number = _guard(lambda: _first(_number, [views.header_left], head))
-    symbol_value = number.value[1] if number else None
-    if number:
-        out.put("number", number.value[0], number.regions() if number.value[0] else None)
-        out.put("symbol", symbol_value, number.regions())
-    else:
-        out.put("number", None)
-        out.put("symbol", None)
-
-    bodies = _guard(lambda: _issuer_block(views, head, number))
-    parent, issuer = bodies if bodies else (None, None)
+    number: Found | None = _guard(lambda: _first(_number, [views.header_left], head))
+    parent, issuer = _guard(lambda: _issuer_block(views, head, number)) or (None, None)
     if issuer is not None:
         short = issuer
         issuer = _guard(lambda: _complete_issuer(short, views, head)) or issuer
         read = issuer
         issuer = _guard(lambda: _respelled(read, views.whole, split_glued=True)) or issuer
-    title = _guard(lambda: _title(views, head))
-    if number is not None and issuer is not None:
-        number = _guard(lambda: _repair_symbol(number, str(issuer.value))) or number
-        out.put("number", number.value[0], number.regions() if number.value[0] else None)
-        out.put("symbol", number.value[1], number.regions())
-        symbol_value = number.value[1]
-    out.put("parent_body", parent.value if parent else None, parent.regions() if parent else None)
-    out.put("issuer", issuer.value if issuer else None, issuer.regions() if issuer else None)
+    title: Found | None = _guard(lambda: _title(views, head))
+    if number is not None:
+        # The symbol's groups abbreviate the issuer and name the type the title prints.
+        name = str(issuer.value) if issuer else ""
+        doc_type_printed = str(title.value[0]) if title else None
+        found_number = number
+        number = _guard(lambda: _repair_symbol(found_number, name, doc_type_printed)) or number
+    symbol = number.value[1] if number else None
+    dated: Found | None = _guard(lambda: _first(_place_date, [views.header_right, views.header_left], head))
 
-    dated = _guard(lambda: _first(_place_date, [views.header_right, views.header_left], head))
-    place = dated.value[0] if dated else None
-    date = dated.value[1] if dated else None
-    out.put("place", place, dated.regions() if dated and place else None)
-    out.put("date", date, dated.regions() if dated and date else None)
-
-    if title is not None and number is not None:
-        read, titled = number, str(title.value[0])
-        number = _guard(lambda: _with_symbol(read, repair_type_group(read.value[1], titled))) or number
-        out.put("number", number.value[0], number.regions() if number.value[0] else None)
-        out.put("symbol", number.value[1], number.regions())
     if title is not None:
         subject = _guard(lambda: _title_subject(title, issuer))
-        out.put("doc_type", title.value[0], title.regions())
+        doc_type: str | None = title.value[0]
+        typed_by: Found | None = title
     else:
 
         def vv_rule(view: TextView, lines: list[Span]) -> Found | None:
             return _vv_subject(view, lines, in_zone=view is not head.view)
 
         subject = _guard(lambda: _first(vv_rule, [views.header_left], head))
-        doc_type = type_of_symbol(symbol_value) or (CONG_VAN if subject else None)
-        out.put("doc_type", doc_type, number.regions() if number and doc_type else None)
+        doc_type = type_of_symbol(symbol) or (CONG_VAN if subject else None)
+        typed_by = number
     if subject is not None:
-        subject = _guard(lambda: _respelled(subject, views.whole)) or subject
-    out.put("subject", subject.value if subject else None, subject.regions() if subject else None)
-
+        read_subject = subject
+        subject = _guard(lambda: _respelled(read_subject, views.whole)) or subject
     urgency = _guard(lambda: _first(_urgency, [views.header_left, views.header_right, views.body], head))
-    out.put("urgency", urgency.value if urgency else None, urgency.regions() if urgency else None)
+
+    out = Extraction()
+    _put(out, "number", number.value[0] if number else None, number)
+    _put(out, "symbol", symbol, number)
+    _put(out, "doc_type", doc_type, typed_by)
+    _put(out, "parent_body", parent.value if parent else None, parent)
+    _put(out, "issuer", issuer.value if issuer else None, issuer)
+    _put(out, "place", dated.value[0] if dated else None, dated)
+    _put(out, "date", dated.value[1] if dated else None, dated)
+    _put(out, "subject", subject.value if subject else None, subject)
+    _put(out, "urgency", urgency.value if urgency else None, urgency)
     return out
+
+
+def _put(out: Extraction, key: str, value: Any, found: Found | None) -> None:
+    """A value with the regions it was read from; no evidence for a value not found."""
+    out.put(key, value, found.regions() if found is not None and value is not None else None)
 
 
 def _guard(rule: Callable[[], Any]) -> Any:
@@ -220,9 +216,11 @@ def _number(view: TextView, lines: list[Span]) -> Found | None:
     return None
 
 
-def _repair_symbol(number: Found, issuer: str) -> Found:
-    """`BTTTI-CĐSQG` from the Bộ Thông tin và Truyền thông is `BTTTT-CĐSQG` (see `repair_groups`)."""
-    return _with_symbol(number, repair_groups(number.value[1], abbreviations_of(issuer)))
+def _repair_symbol(number: Found, issuer: str, doc_type: str | None) -> Found:
+    """`BTTTI-CĐSQG` from the Bộ Thông tin và Truyền thông is `BTTTT-CĐSQG` (`repair_groups`);
+    `CĐĐ-UBND` under the title `CÔNG ĐIỆN` is `CĐ-UBND` (`repair_type_group`)."""
+    symbol = repair_groups(number.value[1], abbreviations_of(issuer))
+    return _with_symbol(number, repair_type_group(symbol, doc_type))
 
 
 def _with_symbol(number: Found, repaired: str) -> Found:
