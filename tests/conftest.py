@@ -218,7 +218,7 @@ def server(server_factory: Server) -> Server:
 
 
 def wait_job(client: httpx.Client, job_id: int, states: tuple[str, ...] = ("done", "failed"),
-             timeout: float = 120) -> dict[str, object]:
+             timeout: float = 300) -> dict[str, object]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         job = client.get(f"/api/jobs/{job_id}").raise_for_status().json()

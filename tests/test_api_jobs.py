@@ -72,7 +72,7 @@ def test_killed_worker_and_crashed_service_finish_the_job_exactly_once(server: S
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
     assert reader.get("/healthz").status_code == 200
-    done = wait_job(reader, entry["job"], timeout=120)
+    done = wait_job(reader, entry["job"], timeout=300)
     assert done["state"] == "done" and done["attempts"] == 2, done
     assert server.proc is not None and server.proc.poll() is None
 
@@ -82,7 +82,7 @@ def test_killed_worker_and_crashed_service_finish_the_job_exactly_once(server: S
     server.crash()
     server.start()
     reader = server.client("reader")
-    finished = wait_job(reader, second["job"], timeout=120)
+    finished = wait_job(reader, second["job"], timeout=300)
     assert finished["state"] == "done" and finished["attempts"] >= 2, finished
 
     # Exactly once: one letter per original, its directives stored once, nothing lost.

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from conftest import PYTHON, ROOT, Server
 
 
-def _wait_for(path: Path, timeout: float = 120) -> None:
+def _wait_for(path: Path, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while not path.exists():
         assert time.monotonic() < deadline, f"{path} did not appear"
