@@ -236,11 +236,11 @@ def _with_symbol(number: Found, repaired: str) -> Found:
 
 
 def _issuer_block(views: ZoneViews, head: Head, number: Found | None) -> tuple[Found | None, Found | None]:
-    for view in (views.header_left,):
-        if view.text.strip():
-            found = _bodies(view, lines_of(view), number)
-            if found[1] is not None:
-                return found
+    """Parent body and issuer from the top-left zone, else from the head of the page."""
+    if views.header_left.text.strip():
+        found = _bodies(views.header_left, lines_of(views.header_left), number)
+        if found[1] is not None:
+            return found
     return _bodies(head.view, head.lines, number)
 
 
