@@ -349,7 +349,8 @@ def _place_date(view: TextView, lines: list[Span]) -> Found | None:
         if not place_words and view.text[kept.start : m.start()].strip(" \t|,"):
             continue  # `... họp ngày 27 tháng 12 năm 2017` in a sentence is not the date line
         place = repair_place(" ".join(place_words)) if place_words else None
-        date = header_date(m["d"], m["m"], m["y"])
+        day, month = (None if _scrawled(view, m, part) else m[part] for part in ("d", "m"))
+        date = header_date(day, month, m["y"])
         start = place_start if place_start is not None else m.start()
         return Found((place, date), view, ((start, m.end()),))
     return None
@@ -381,6 +382,18 @@ def _place_before(
 
 def _mixed(words: list[str]) -> bool:
     return any(not w.isupper() for w in words)
+
+
+SCRAWL_CONFIDENCE = 35.0  # a handwritten day or month reads as digits Tesseract doubts
+
+
+def _scrawled(view: TextView, m: re.Match[str], part: str) -> bool:
+    """Whether the day (or month) was written by hand: OCR digits of very low confidence."""
+    if not m[part]:
+        return False
+    words = view.words_in(m.start(part), m.end(part))
+    confs = [w.word.confidence for w in words if w.word.confidence is not None]
+    return bool(confs) and min(confs) < SCRAWL_CONFIDENCE
 
 
 def header_date(day: str | None, month: str | None, year: str | None) -> str | None:

@@ -244,3 +244,17 @@ def test_title_put_in_the_wrong_zone_is_read_in_page_order() -> None:
     assert letter.subject == "VỀ VIỆC BAN HÀNH QUY CHẾ MỘT CỬA ĐIỆN TỬ TRÊN ĐỊA BÀN TỈNH"
     assert letter.issuer == "Ủy ban nhân dân tỉnh Long An"
     assert (letter.place, letter.date) == ("Tân An", "2010-09-06")
+
+
+def test_handwritten_day_is_dropped_typed_month_kept() -> None:
+    words = [Word(t, (1330 + 90 * i, 320, 1410 + 90 * i, 360), c) for i, (t, c) in enumerate(
+        [("Hà", 91.0), ("Nội,", 90.0), ("ngày", 92.0), ("21", 18.0), ("tháng", 93.0), ("4", 95.0),
+         ("năm", 94.0), ("2026", 96.0)])]  # fmt: skip
+    page = Page(
+        1, 2480, 3508, "ocr",
+        (Zone(PageZone.HEADER_LEFT, (_line("VĂN PHÒNG CHÍNH PHỦ", 500, 200),
+                                     _line("Số: /VPCP-CN", 520, 260))),
+         Zone(PageZone.HEADER_RIGHT, (Line(tuple(words)),))),
+    )  # fmt: skip
+    letter = extract_letter(Document("0" * 64, (page,)))
+    assert (letter.place, letter.date, letter.number, letter.symbol) == ("Hà Nội", "2026-04", None, "VPCP-CN")
