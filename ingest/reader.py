@@ -23,7 +23,7 @@ from .errors import DamagedFile, FileTooLarge
 from .limits import Limits
 from .model import Document, Line, Page, TextSource, Word
 from .ocr import image_dpi, ocr_lines
-from .signer import rescue_signer
+from .signer import rescue_signer, signer_second_look
 from .sniff import PDF, sniff_media_type
 from .zones import holds_noi_nhan, zone_page
 
@@ -112,7 +112,7 @@ def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool 
     upright = deskew.straighten(image, rotation, skew)
     dpi = image_dpi(image)
     lines = ocr_lines(upright, limits.ocr_seconds, dpi)
-    if last or holds_noi_nhan(lines, float(upright.width)):
+    if signer_second_look() and (last or holds_noi_nhan(lines, float(upright.width))):
         lines = rescue_signer(upright, lines, number == 1, limits.ocr_seconds, dpi)
     return PageWords(
         number=number,

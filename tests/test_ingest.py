@@ -407,3 +407,11 @@ def test_missing_vietnamese_model_is_ocr_unavailable(
             read_document(page1_png)
     finally:
         ocr.check_available.cache_clear()
+
+
+def test_signer_second_look_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without the second look the page pass alone loses this signer under the seal."""
+    monkeypatch.setenv("CONGVAN_SIGNER_SECOND_LOOK", "0")
+    doc = read_document((ROOT / "tests" / "data" / "real-scans" / "vpcp-2026-3722.pdf").read_bytes())
+    signer = doc.pages[0].zone(PageZone.FOOTER_RIGHT)
+    assert signer is None or "BỘ TRƯỞNG" not in signer.text
