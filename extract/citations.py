@@ -22,6 +22,7 @@ from .evidence import regions
 from .fuzzy import fold
 from .model import Citation, Region
 from .nlp import folded_text
+from .respelling import respelled
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
@@ -85,7 +86,7 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     try:
         view = views.body if views.body.text.strip() else views.whole
         found = find_citations(view.text, context.get("own_number"))
-        _put(out, view, found)
+        _put(out, view, found, views.whole.text)
     except Exception:  # extract/ never raises
         out = Extraction()
         out.put("references", [])
@@ -194,9 +195,17 @@ def _date_after(text: str, folded: str, end: int) -> tuple[str, int, int] | None
         return None
     at = end + m.end()
     found = find_date(text[: at + 40], at)
-    if found is None or found.iso is None or found.start > at + 8:
+    if found is not None and found.iso is not None and found.start <= at + 8:
+        return found.iso, min(at, found.start), found.end
+    # OCR splits a two-digit day or month (`ngày 1 0/4/2026`): join digits a lone space parts.
+    window = text[at : at + 40]
+    keep = [i for i, c in enumerate(window) if not (c == " " and 0 < i < len(window) - 1 and
+            window[i - 1].isdigit() and window[i + 1].isdigit())]  # fmt: skip
+    joined = "".join(window[i] for i in keep)
+    found = find_date(joined, 0) if len(joined) != len(window) else None
+    if found is None or found.iso is None or found.start > 8 or found.end == 0:
         return None
-    return found.iso, min(at, found.start), found.end
+    return found.iso, at, at + keep[found.end - 1] + 1
 
 
 def _skip_bad_date(folded: str, pos: int) -> int:
@@ -247,7 +256,7 @@ def _name(text: str, start: int, stop: int | None = None) -> tuple[str, int, int
     return name, start, end
 
 
-def _put(out: Extraction, view: TextView, found: list[_Found]) -> None:
+def _put(out: Extraction, view: TextView, found: list[_Found], whole: str | None = None) -> None:
     refs: list[Citation] = []
     for i, f in enumerate(found):
         refs.append(
@@ -255,7 +264,9 @@ def _put(out: Extraction, view: TextView, found: list[_Found]) -> None:
                 number=f.number,
                 doc_type=f.doc_type,
                 date=f.date[0] if f.date else None,
-                issuer=f.issuer[0] if f.issuer else None,
+                issuer=respelled(f.issuer[0], regions(view, f.issuer[1], f.issuer[2]), whole or view.text)
+                if f.issuer
+                else None,
             )
         )
         _evidence(out, f"/references/{i}/number", regions(view, f.start, f.end))

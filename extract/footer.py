@@ -20,10 +20,14 @@ from .evidence import regions
 from .fuzzy import fold, similar
 from .listing import find_list_keyword
 from .model import Region, Signer
+from .respelling import respelled
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
-_PREFIX = re.compile(r"(?<![\w.])(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L)[ \t]*\.[ \t]*(?=\S|$)")
+_PREFIX = re.compile(
+    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L)[ \t]*\.[ \t]*(?=\S|$)"
+    r"|(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,}))"
+)  # `KT. CHỦ TỊCH`, or `KT CHỦ TỊCH` when OCR lost the dot
 _POST_WORDS = (
     r"CH[UỦ]\s+T[IỊ]CH|GI[AÁ]M\s+[ĐD][OỐ]C|B[OỘ]\s+TR[UƯ][OỞ]NG|CH[AÁ]NH\s+V[AĂ]N\s+PH[OÒ]NG|CH[UỦ]\s+NHI[EỆ]M"
     r"|TH[UỦ]\s+TR[UƯ][OỞ]NG|TH[UỦ]\s+T[UƯ][OỚ]NG|B[IÍ]\s+TH[UƯ]|[ỦU]Y\s+BAN\s+NH[AÂ]N\s+D[AÂ]N|TR[UƯ][OỞ]NG\s+\w+"
@@ -43,15 +47,14 @@ _KNOWN_POSTS = (
     "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "HIỆU TRƯỞNG", "VIỆN TRƯỞNG",
 )  # fmt: skip
 _KNOWN_FOLDED = tuple((post, fold(post)) for post in _KNOWN_POSTS)
-_SURNAMES = frozenset(
-    fold(s)
-    for s in (
-        "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-        "Ngô", "Dương", "Lý", "Đồng", "Trương", "Đinh", "Lâm", "Mai", "Tô", "Hà", "Đào", "Cao", "Lương",
-        "Trịnh", "Đoàn", "Tạ", "Lưu", "Văn", "Quách", "Thái", "Châu", "Kiều", "Triệu", "Tăng", "Lại", "Hứa",
-        "Khổng", "Nông", "Chu", "Lục", "Kim", "Giang", "Doãn", "Âu", "Mạc", "Tôn", "Thân", "Khúc", "Vương",
-    )
+_SURNAME_LIST = (
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+    "Ngô", "Dương", "Lý", "Đồng", "Trương", "Đinh", "Lâm", "Mai", "Tô", "Hà", "Đào", "Cao", "Lương",
+    "Trịnh", "Đoàn", "Tạ", "Lưu", "Quách", "Thái", "Châu", "Kiều", "Triệu", "Tăng", "Lại", "Hứa",
+    "Khổng", "Nông", "Chu", "Lục", "Kim", "Giang", "Doãn", "Âu", "Mạc", "Tôn", "Thân", "Khúc", "Vương",
 )  # fmt: skip
+_SURNAME_BY_FOLD = {fold(n): n for n in _SURNAME_LIST if sum(fold(m) == fold(n) for m in _SURNAME_LIST) == 1}
+_SURNAMES = frozenset(fold(s) for s in (*_SURNAME_LIST, "Văn"))
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,7 @@ def _extract(views: ZoneViews, out: Extraction, symbol: str | None, number: str 
     signer, signer_ev = _signer(signer_lines)
     name = signer.name if signer else None
     items, _ = _distribution(dist_lines[:used], name)
-    out.put("distribution", [t for t, _ in items])
+    out.put("distribution", [respelled(t, regs, views.whole.text) for t, regs in items])
     for i, (_, regs) in enumerate(items):
         if regs:
             out.evidence[f"/distribution/{i}"] = regs
@@ -378,16 +381,22 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
             while j < len(usable) and _caps(usable[j].text) and not _POST_CAPS.search(usable[j].text):
                 if _PREFIX.match(usable[j].text.strip()) or _person(usable[j].text.strip()):
                     break
+                if _post_like(usable[j].text, _posts_for(authority)) is not None:
+                    break  # the post, bent by the seal (`ĐXHỦ NHIỆM`)
                 authority.append(usable[j])
                 j += 1
             continue
         break
     start = j if authority else 0
+    candidates = _posts_for(authority)
+    snapped: str | None = None
     for k in range(start, len(usable)):
         text = usable[k].text.strip()
-        if position is None and name is None and _caps(text) and _POST_CAPS.search(text):
-            position = usable[k]
-            continue
+        if position is None and name is None and (_caps(text) or not any(c.islower() for c in text[1:])):
+            like = _post_like(text, candidates)
+            if _POST_CAPS.search(text) or like is not None:
+                position, snapped = usable[k], like
+                continue
         if (authority or position) and _person(text):
             name = usable[k]
             break
@@ -396,16 +405,43 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
     if position is None and authority and re.match(r"Q\s*\.", authority[-1].text.strip()):
         position = authority.pop()  # `Q. GIÁM ĐỐC`: the acting head signs in that post
     ev: dict[str, list[Region]] = {}
-    auth_text = _snap(" ".join(" ".join(s.text.split()) for s in authority)) if authority else None
+    auth_text = _snap(_dotted(" ".join(" ".join(s.text.split()) for s in authority))) if authority else None
     if authority:
         ev["/signer/authority"] = [r for s in authority for r in s.regions()]
-    pos_text = _snap(" ".join(position.text.split())) if position else None
+    pos_text = (snapped or _snap(" ".join(position.text.split()))) if position else None
     if position:
         ev["/signer/position"] = position.regions()
-    name_text = " ".join(name.text.split()) if name else None
+    name_text = _surname(" ".join(name.text.split())) if name else None
     if name:
         ev["/signer/name"] = name.regions()
     return Signer(authority=auth_text, position=pos_text, name=name_text), ev
+
+
+def _dotted(authority: str) -> str:
+    return re.sub(r"(?<![\w.])(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,})", r"\1. ", authority)
+
+
+def _posts_for(authority: list[Segment]) -> tuple[list[str], list[str]]:
+    """Posts the signer may hold: under `KT. X` a deputy signs, so `PHÓ X` (or `PHÓ` of a part of
+    `BỘ TRƯỞNG, CHỦ NHIỆM`), never X itself; and the posts every letter uses."""
+    text = _snap(_dotted(" ".join(" ".join(s.text.split()) for s in authority)))
+    kt = re.findall(r"(?<![\w.])KT\.\s+(.+?)(?=\s+(?:TM|KT|TL|TUQ|Q)\.|$)", text)
+    heads = [part.strip() for part in kt[-1].split(",") if part.strip()] if kt else []
+    deputies = ["PHÓ " + head for head in reversed(heads)]
+    return deputies, [p for p in _KNOWN_POSTS if p not in heads and p not in deputies]
+
+
+def _post_like(text: str, candidates: tuple[list[str], list[str]]) -> str | None:
+    """The post a caps line bent by a seal or OCR most likely reads (`PHO CHÀANH VĂN PHONG`);
+    a deputy's post (after `KT.`) is taken on weaker evidence than any other."""
+    letters = fold(re.sub(r"[^\w ]", "", text)).strip()
+    if len(letters) < 4:
+        return None
+    for posts, threshold in ((candidates[0], 60.0), (candidates[1], 72.0)):
+        scored = [(fuzz.ratio(letters, fold(post)), post) for post in posts]
+        if scored and max(scored)[0] >= threshold:
+            return max(scored)[1]
+    return None
 
 
 _MARKS = " \t|-—–_~•*·,;:'\"`^"
@@ -420,6 +456,14 @@ def _trim_marks(seg: Segment) -> Segment | None:
     while e > s and text[e - 1] in _MARKS:
         e -= 1
     return Segment(seg.view, s, e) if e > s else None
+
+
+def _surname(name: str) -> str:
+    """`Pham Mạnh Cường` → `Phạm Mạnh Cường`: a surname OCR stripped of its mark, when only one
+    common surname has those letters."""
+    first, _, rest = name.partition(" ")
+    canon = _SURNAME_BY_FOLD.get(fold(first))
+    return f"{canon} {rest}" if canon and first != canon and first.lower() == fold(first) else name
 
 
 def _noise(text: str) -> bool:

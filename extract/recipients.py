@@ -11,6 +11,7 @@ from typing import Any
 
 from .evidence import regions
 from .listing import item_text, list_items, recipients_heading, split_inline
+from .respelling import respelled
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
@@ -22,7 +23,7 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
             found = _recipients(view)
             if found:
                 names, regions = zip(*found, strict=True)
-                out.put("recipients", list(names))
+                out.put("recipients", [respelled(n, r, views.whole.text) for n, r in found])
                 for i, reg in enumerate(regions):
                     if reg:
                         out.evidence[f"/recipients/{i}"] = reg

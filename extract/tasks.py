@@ -31,6 +31,7 @@ from .fuzzy import fold
 from .listing import find_list_keyword, list_items, recipients_heading
 from .model import Directive, Region
 from .nlp import folded_text, trigger_positions, words
+from .respelling import respelled
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
@@ -97,7 +98,7 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     try:
         view = views.body if views.body.text.strip() else views.whole
         year = year_of(context.get("letter_date"))
-        _put(out, view, find_tasks(view.text, year, view))
+        _put(out, view, find_tasks(view.text, year, view), views.whole.text)
     except Exception:  # extract/ never raises
         out = Extraction()
         out.put("tasks", [])
@@ -643,12 +644,16 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _put(out: Extraction, view: TextView, spans: list[TaskSpan]) -> None:
+def _put(out: Extraction, view: TextView, spans: list[TaskSpan], whole: str | None = None) -> None:
     tasks: list[Directive] = []
     text = view.text
     for i, t in enumerate(spans):
-        names = _dedupe([clean(text[s:e]) for s, e in t.assignees])
-        coop = _dedupe([clean(text[s:e]) for s, e in t.cooperating])
+        names = _dedupe(
+            [respelled(clean(text[s:e]), regions(view, s, e), whole or text) for s, e in t.assignees]
+        )
+        coop = _dedupe(
+            [respelled(clean(text[s:e]), regions(view, s, e), whole or text) for s, e in t.cooperating]
+        )
         tasks.append(
             Directive(
                 ordinal=t.ordinal,
