@@ -17,7 +17,9 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
+import os
 import queue
+import socket
 import threading
 import time
 import uuid
@@ -34,6 +36,7 @@ from .models import Job, utcnow
 from .worker import init_worker, run_job
 
 log = logging.getLogger("congvan.jobs")
+HOST = socket.gethostname()[:30]
 
 MAX_CRASHES = 3
 HEARTBEAT_SECONDS = 2.0
@@ -43,7 +46,9 @@ class JobRunner:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        self.id = uuid.uuid4().hex
+        # host:pid:random: a runner on the same host can tell that the owner of a job is dead.
+        self.id = f"{HOST}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
+        self._dead_owners: list[str] = []
         self._executor: ProcessPoolExecutor | None = None
         self._broken = False
         self._in_flight: dict[int, int] = {}  # job id -> attempt
@@ -157,13 +162,25 @@ class JobRunner:
                             .values(heartbeat_at=utcnow()))
 
     def _claimable(self) -> object:
+        """Queued jobs, and running jobs whose owner stopped: its heartbeat is older than the
+        lease, or it was a process of this host that no longer exists (re-run at once)."""
         stale = utcnow() - timedelta(seconds=self.settings.job_lease_seconds)
-        return or_(Job.state == "queued", (Job.state == "running") & (Job.heartbeat_at < stale))
+        orphaned = (Job.heartbeat_at < stale)
+        if self._dead_owners:
+            orphaned = orphaned | Job.claimed_by.in_(self._dead_owners)
+        return or_(Job.state == "queued", (Job.state == "running") & orphaned)
+
+    def _find_dead_owners(self) -> None:
+        with self.db.read() as session:
+            owners = session.scalars(select(Job.claimed_by).distinct().where(
+                Job.state == "running", Job.claimed_by.is_not(None), Job.claimed_by != self.id))
+            self._dead_owners = [o for o in owners if o and _owner_is_dead(o)]
 
     def _claim_and_submit(self) -> None:
         free = self.settings.workers - len(self._in_flight)
         if free <= 0 or self._executor is None or self._broken:
             return
+        self._find_dead_owners()
         cond = self._claimable()
         with self.db.read() as session:
             ids = list(session.scalars(select(Job.id).where(cond).order_by(Job.id).limit(free)))  # type: ignore[arg-type]
@@ -198,3 +215,17 @@ class JobRunner:
                 return True
             time.sleep(0.5)
         return False
+
+
+def _owner_is_dead(owner: str) -> bool:
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host != HOST or not pid.isdigit() or int(pid) == os.getpid():
+        return False  # another machine's runner: only its lease can tell
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False

@@ -80,7 +80,8 @@ def test_killed_worker_and_crashed_service_finish_the_job_exactly_once(server: S
     (second,) = _post(server, ("one-page.png", service_scan))
     wait_job(reader, second["job"], states=("running",), timeout=60)
     server.crash()
-    server.start()
+    # A long lease: the job must be re-run because its owner process is gone, not because time passed.
+    server.start(CONGVAN_JOB_LEASE_SECONDS="3600")
     reader = server.client("reader")
     finished = wait_job(reader, second["job"], timeout=300)
     assert finished["state"] == "done" and finished["attempts"] >= 2, finished
