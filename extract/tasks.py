@@ -614,11 +614,11 @@ def _deadline(text: str, start: int, end: int, year: int | None) -> tuple[str, i
         found = find_date(text[:end], m.start(), default_year=year)
         if found is not None and found.iso and found.start <= m.end() + 2 and len(found.iso) == 10:
             return found.iso, m.start(), found.end
-    m = _IN_MONTH.search(folded, start, end)
-    if m is not None:
-        found = month_end(text[:end], m.end())
-        if found is not None and found.iso and found.start <= m.end() + 2:
-            return found.iso, m.start(), found.end
+    month = _IN_MONTH.search(folded, start, end)
+    if month is not None:
+        found = month_end(text[:end], month.end())
+        if found is not None and found.iso and found.start <= month.end() + 2:
+            return found.iso, month.start(), found.end
     return None
 
 
