@@ -141,7 +141,7 @@ def evaluate(letters_dir: Path = SAMPLES / "letters", pilots_file: Path = SAMPLE
             else:
                 data = label
                 text = _body_text(source.read_text("utf-8")) if source.exists() else ""
-                expected[path.stem] = _labelled(path.stem, label["tasks"], labels)
+                expected[path.stem] = list(_labelled(path.stem, label["tasks"], labels))
             data["source"] = {**data.get("source", {}), "sha256": path.stem}
             row = LetterRow(sha256=path.stem, pipeline_version="labels", revision=1, data=data,
                             extracted=data, doc_text=fold_words(text), page_count=1)
@@ -157,14 +157,14 @@ def evaluate(letters_dir: Path = SAMPLES / "letters", pilots_file: Path = SAMPLE
         facts = pilot_facts(session)
         for stem, row in sorted(rows.items()):
             for position, directive in enumerate(directive_facts(session, row)):
-                wanted = expected[stem][position]
-                if wanted is None:
+                expect = expected[stem][position]
+                if expect is None:
                     report.unaligned += 1
                     continue
                 ranking = rank(facts, directive)
                 top = ranking[0] if ranking and ranking[0].score >= THRESHOLD else None
                 report.outcomes.append(Outcome(
-                    letter=stem, task=position, expected=wanted,
+                    letter=stem, task=position, expected=expect,
                     first=names[top.pilot_id] if top else None, score=ranking[0].score if ranking else 0.0))
     engine.dispose()
     return report

@@ -62,7 +62,7 @@ def render(graph: dict[str, Any]) -> str:
         top = MARGIN + (tallest - len(column)) * (BOX_H + GAP_Y) / 2
         for j, node in enumerate(column):
             pos[node["id"]] = (MARGIN + i * (BOX_W + GAP_X), top + j * (BOX_H + GAP_Y))
-    width = MARGIN * 2 + len(layers) * BOX_W + (len(layers) - 1) * GAP_X
+    width: float = MARGIN * 2 + len(layers) * BOX_W + (len(layers) - 1) * GAP_X
     pilot_top = MARGIN + tallest * (BOX_H + GAP_Y) + GAP_Y * 2
     centre_x = MARGIN + layers.index(0) * (BOX_W + GAP_X) if 0 in layers else MARGIN
     row_w = len(pilots) * BOX_W + max(0, len(pilots) - 1) * GAP_Y

@@ -68,7 +68,8 @@ def citing_tree(session: Session, letter_id: int, seen: set[int], depth: int = 0
         citing = session.get(LetterRow, cite.letter_id)
         if citing is None:
             continue
-        node = {"letter": letter_ref(session, citing), "cited_as": cite.number, "match_score": cite.score,
+        node: dict[str, Any] = {
+                "letter": letter_ref(session, citing), "cited_as": cite.number, "match_score": cite.score,
                 "relation": relation(session, citing, letter_id),
                 "cited_by": []}
         if citing.id not in seen and depth < MAX_DEPTH:
@@ -186,6 +187,7 @@ def letter_graph(session: Session, letter_id: int, depth: int = 3) -> dict[str, 
         raise NotFound(f"no letter {letter_id}")
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[dict[str, Any]] = []
+    concerns: dict[str, dict[str, Any]] = {}  # pilot node id → its edge from the letter
 
     def add_letter(r: LetterRow, layer: int) -> str:
         key = f"letter:{r.id}"
@@ -243,11 +245,13 @@ def letter_graph(session: Session, letter_id: int, depth: int = 3) -> dict[str, 
         nodes.setdefault(key, {"id": key, "kind": "pilot", "layer": 0, "pilot": pilot.id,
                                "solution": pilot.solution, "status": pilot.status,
                                "href": f"/thi-diem/{pilot.id}"})  # the pilot's web page
-        edge = next((e for e in edges if e["from"] == f"letter:{row.id}" and e["to"] == key), None)
-        if edge is None:
-            edges.append({"from": f"letter:{row.id}", "to": key, "kind": "concerns", "state": link.state,
-                          "tasks": [link.position]})
+        concern = concerns.get(key)
+        if concern is None:
+            concerns[key] = {"from": f"letter:{row.id}", "to": key, "kind": "concerns", "state": link.state,
+                             "tasks": [link.position]}
+            edges.append(concerns[key])
         else:
-            edge["tasks"].append(link.position)
-            edge["state"] = "confirmed" if "confirmed" in (edge["state"], link.state) else edge["state"]
+            concern["tasks"].append(link.position)
+            if link.state == "confirmed":  # one confirmed task makes the letter's link confirmed
+                concern["state"] = "confirmed"
     return {"letter": row.id, "nodes": list(nodes.values()), "edges": edges}
