@@ -210,7 +210,21 @@ def paragraph_starts(text: str, start: int, end: int, view: TextView | None = No
     return out
 
 
+_FULL: dict[int, tuple[TextView, set[int]]] = {}
+
+
 def _full_lines(view: TextView) -> set[int]:
+    cached = _FULL.get(id(view))
+    if cached is not None and cached[0] is view:
+        return cached[1]
+    if len(_FULL) > 16:
+        _FULL.clear()
+    found = _margin_lines(view)
+    _FULL[id(view)] = (view, found)
+    return found
+
+
+def _margin_lines(view: TextView) -> set[int]:
     """Starts of lines that reach the right margin of the text column (wrapped lines)."""
     rights: dict[int, float] = {}
     starts = view.line_starts
@@ -483,7 +497,7 @@ def _directive(text: str, start: int, end: int) -> Found | None:
         and subject.predicate is not None
         and (trigger is None or subject.predicate < trigger.start)
         and not _not_ordering(text, subject.predicate)
-        and not _REQUESTS.match(fold(text[subject.predicate : subject.predicate + 20]))
+        and not _REQUESTS.match(folded_text(text)[subject.predicate : subject.predicate + 20])
     )
     if ordering_subject and subject is not None:
         return Found(start, end, subject.bodies, subject.predicate)
@@ -535,7 +549,7 @@ def _subject(text: str, start: int, end: int) -> BodyList | None:
     if head_at(text, start) is not None:
         found = parse_list(text, start, end)
         return found if found.bodies else None
-    if PREDICATE.match(fold(text[start : start + 30])):
+    if PREDICATE.match(folded_text(text)[start : start + 30]):
         return None  # the clause opens with an action (`Chủ trì, phối hợp với X, Y ...`): no subject
     m = re.search(r",\s+", text[start : min(end, start + 160)])
     if m is None:
@@ -548,7 +562,7 @@ def _subject(text: str, start: int, end: int) -> BodyList | None:
 
 
 def _not_ordering(text: str, predicate: int) -> bool:
-    return _NOT_ORDERING.match(fold(text[predicate : predicate + 60])) is not None
+    return _NOT_ORDERING.match(folded_text(text)[predicate : predicate + 60]) is not None
 
 
 def _next_clause(text: str, found: Found, end: int) -> int:
@@ -589,7 +603,7 @@ def _generic(text: str, found: Found) -> bool:
     """`... phối hợp thực hiện`, `... nghiêm túc triển khai./.`: a closing formula, no task."""
     if found.predicate is None:
         return False
-    rest = fold(text[found.predicate : found.end])
+    rest = folded_text(text)[found.predicate : found.end]
     tokens = re.findall(r"\w+", rest)
     return 0 < len(tokens) <= 6 and all(t in _GENERIC for t in tokens)
 
