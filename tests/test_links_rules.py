@@ -93,3 +93,18 @@ def test_figures_hold_on_directives_the_pipeline_reads() -> None:
     assert len(report.concerned) >= 10 and report.unaligned <= 3
     assert report.hit_rate >= 0.9, [vars(o) for o in report.misses()]
     assert report.clean_rate == 1.0, [vars(o) for o in report.misses()]
+
+
+def test_a_solution_named_in_another_province_is_not_its_pilot() -> None:
+    from service.links.scoring import THRESHOLD, DirectiveFacts, PilotFacts, score
+
+    pilot = PilotFacts(id=1, solution="Nền tảng giáo dục thông minh", province="gia lai")
+    text = "Sở Giáo dục và Đào tạo triển khai thử nghiệm Nền tảng giáo dục thông minh tại 10 trường"
+    here = DirectiveFacts(text=text, province="gia lai", letter_text="so giao duc tinh gia lai")
+    elsewhere = DirectiveFacts(text=text, province="nghe an", letter_text="so giao duc tinh nghe an")
+    visiting = DirectiveFacts(text=text, province="nghe an", letter_text="hoc tap mo hinh cua tinh gia lai")
+    assert score(pilot, here).score >= THRESHOLD
+    assert score(pilot, elsewhere).score < THRESHOLD
+    assert score(pilot, visiting).score >= THRESHOLD  # a letter that names the pilot's province
+    other = DirectiveFacts(text="Sở Y tế triển khai Nền tảng y tế thông minh", province="gia lai")
+    assert score(pilot, other).score < THRESHOLD  # `y tế` is not `giáo dục`, however alike the names

@@ -8,6 +8,8 @@ Evidence, each 0..1, scored with rapidfuzz on folded text:
   issuer or recipients (a parent body, `Tập đoàn VNPT` for `Viễn thông Gia Lai`, at half);
 - letters: the pilot's solution named in a letter the directive's letter cites, or the
   pilot's notes naming the letter or one it cites.
+A letter of another province that does not name the pilot's province gets 0.7 of the
+name evidence: `Nền tảng giáo dục thông minh` in Nghệ An is not Gia Lai's pilot.
 The score (0-100) weighs them 60/25/15: bodies and letters order and support a name,
 but cannot make a suggestion alone (their 40 stays under the threshold).
 """
@@ -22,6 +24,7 @@ from rapidfuzz import fuzz
 from ..folding import fold_words
 
 THRESHOLD = 50.0
+OTHER_PROVINCE = 0.7  # name evidence from a letter of another province that does not name the pilot's
 WEIGHTS = (60.0, 25.0, 15.0)
 # Generic heads of a solution's name: a letter may write `phản ánh hiện trường` for
 # `Hệ thống phản ánh hiện trường`.
@@ -38,6 +41,7 @@ class PilotFacts:
     body_ids: frozenset[int] = frozenset()  # host and provider
     parent_ids: frozenset[int] = frozenset()  # their parents
     note_numbers: frozenset[str] = frozenset()  # numbers of letters the notes name, as number keys
+    province: str | None = None  # folded province of the host (or provider): pilots are local
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class DirectiveFacts:
     body_ids: frozenset[int] = frozenset()  # parties, letter issuer and recipients
     numbers: frozenset[str] = frozenset()  # the letter's own number key and the ones it cites
     cited_texts: tuple[str, ...] = field(default_factory=tuple)  # folded texts of the cited letters
+    province: str | None = None  # folded province of the letter's issuer
+    letter_text: str = ""  # folded text of the whole letter
 
 
 @dataclass(frozen=True)
@@ -111,6 +117,9 @@ def name_strength(solution: str, text: str, folded_text: str | None = None) -> f
 
 def score(pilot: PilotFacts, d: DirectiveFacts) -> Score:
     name = max(name_strength(pilot.solution, d.text), 0.9 * name_strength(pilot.solution, d.subject))
+    if pilot.province and d.province and d.province != pilot.province \
+            and f" {pilot.province} " not in f" {d.letter_text} ":
+        name *= OTHER_PROVINCE  # the same solution piloted elsewhere is another pilot
     if pilot.body_ids & d.body_ids:
         bodies = 1.0
     elif pilot.parent_ids & d.body_ids:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from ..folding import fold_words
 from ..models import LetterRow
+from .registry import context_for
 from .scoring import THRESHOLD, DirectiveFacts, PilotFacts, number_key, numbers_in, rank
 from .tables import Body, CitationRow, LetterBody, Pilot, PilotLink
 
@@ -19,9 +21,12 @@ def pilot_facts(session: Session) -> list[PilotFacts]:
     out = []
     for p in session.scalars(select(Pilot).order_by(Pilot.id)):
         ids = {i for i in (p.host_body_id, p.provider_body_id) if i is not None}
-        parents = {b.parent_id for b in (session.get(Body, i) for i in ids) if b is not None and b.parent_id}
+        bodies = [b for b in (session.get(Body, i) for i in (p.host_body_id, p.provider_body_id) if i) if b]
+        parents = {b.parent_id for b in bodies if b.parent_id}
+        province = next((fold_words(b.province) for b in bodies if b.province), None)
         out.append(PilotFacts(id=p.id, solution=p.solution, body_ids=frozenset(ids),
-                              parent_ids=frozenset(parents - ids), note_numbers=numbers_in(p.notes)))
+                              parent_ids=frozenset(parents - ids), note_numbers=numbers_in(p.notes),
+                              province=province))
     return out
 
 
@@ -41,12 +46,15 @@ def directive_facts(session: Session, row: LetterRow) -> list[DirectiveFacts]:
         target = session.get(LetterRow, target_id)
         if target is not None:
             cited_texts.append(target.doc_text)
+    issuer = next((session.get(Body, lb.body_id) for lb in links if lb.role == "issuer"), None)
+    province = (issuer.province if issuer is not None else None) or context_for(session, row.data).province
     out = []
     for position, task in enumerate(tasks):
         parties = {lb.body_id for lb in links if lb.position == position}
         out.append(DirectiveFacts(text=task.get("text") or "", subject=row.data.get("subject") or "",
                                   body_ids=frozenset(parties | letter_bodies), numbers=frozenset(numbers),
-                                  cited_texts=tuple(cited_texts)))
+                                  cited_texts=tuple(cited_texts), letter_text=row.doc_text,
+                                  province=fold_words(province) if province else None))
     return out
 
 
