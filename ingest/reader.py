@@ -33,7 +33,8 @@ PageProgress = Callable[[int, int], None]  # (pages done, pages in all)
 # errors are RuntimeErrors too, but those say nothing about the file and stay as they are).
 _DECODER_ERRORS = (OSError, ValueError, EOFError, SyntaxError, struct.error, zlib.error, pdfium.PdfiumError)
 
-__all__ = ["PageProgress", "read_document", "sniff_media_type", "read_image_page"]
+__all__ = ["PageProgress", "read_document", "sniff_media_type", "read_image_page", "pdf_pages",
+           "read_pdf_page"]
 
 
 @dataclass(frozen=True)
@@ -188,3 +189,36 @@ def _read_pdf(data: bytes, limits: Limits, on_page: PageProgress | None) -> list
             if on_page:
                 on_page(number, total)
     return out
+
+
+def pdf_pages(data: bytes, limits: Limits) -> int:
+    """The checks `read_document` makes on a PDF before any OCR (safe, page count, render
+    sizes); returns the page count. With `read_pdf_page` and `zone_pages` this splits one
+    PDF over several machines (service.celery_app) and gives the same pages as one pass."""
+    try:
+        pdf.check_safe(data)
+        with pdf.open_pdf(data) as doc:
+            total = pdf.page_count(doc, limits)
+            for number in range(1, total + 1):
+                pdf.check_render_size(doc[number - 1], number, limits)
+            return total
+    except _DECODER_ERRORS as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise
+        raise DamagedFile(f"the file cannot be decoded ({type(exc).__name__})") from exc
+
+
+def read_pdf_page(data: bytes, number: int, total: int, limits: Limits) -> PageWords:
+    """Page `number` (1-based) of a PDF of `total` pages, read as `read_document` reads it."""
+    try:
+        with pdf.open_pdf(data) as doc:
+            page = doc[number - 1]
+            if pdf.has_text(page):
+                tl = pdf.text_layer_pages(data, [number]).get(number)
+                if tl is not None:
+                    return PageWords(number, tl.width, tl.height, "text-layer", tl.lines)
+            return _ocr_pdf_page(page, number, limits, last=number == total)
+    except _DECODER_ERRORS as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise
+        raise DamagedFile(f"the file cannot be decoded ({type(exc).__name__})") from exc
