@@ -361,6 +361,16 @@ def _unit_tasks(
     paragraphs: frozenset[int] = frozenset(),
 ) -> list[TaskSpan]:
     own_start, own_end = unit.start, unit.own_end
+    if unit.level == 0:
+        # A section (`III. TỔ CHỨC THỰC HIỆN`) is a heading, not an item: its paragraphs are
+        # sentences without an ordinal, its numbered items tasks of their own.
+        heading_end = text.find("\n", own_start, own_end)
+        if heading_end > 0 and text[own_start:heading_end].upper() == text[own_start:heading_end]:
+            own_start = heading_end + 1
+        tasks = [_sentence_task(text, c, year) for c in _directive_clauses(text, own_start, own_end)]
+        for child in unit.children:
+            tasks.extend(_unit_tasks(text, child, inherited, year, paragraphs))
+        return tasks
     clauses = _directive_clauses(text, own_start, own_end)
     if (
         unit.level == 1
