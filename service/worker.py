@@ -12,7 +12,7 @@ import logging
 import os
 import traceback
 
-from sqlalchemy import delete, update
+from sqlalchemy import ColumnElement, delete, update
 
 from ingest import read_document
 from ingest.errors import CongvanError
@@ -51,7 +51,7 @@ def run_job(job_id: int, attempt: int) -> str:
     """Returns the job's final state as seen by this attempt: done, failed or stale."""
     assert _db is not None and _settings is not None, "init_worker was not run"
     db, settings = _db, _settings
-    fence = (Job.id == job_id) & (Job.attempts == attempt) & (Job.state == "running")
+    fence = job_fence(job_id, attempt)
     with db.read() as session:
         job = session.get(Job, job_id)
         if job is None or job.attempts != attempt or job.state != "running":
@@ -65,6 +65,31 @@ def run_job(job_id: int, attempt: int) -> str:
     try:
         data = FileStore(settings.files_dir).get(sha)
         doc = read_document(data, filename, settings.limits, on_page=on_page)
+    except CongvanError as exc:
+        return _fail(db, fence, f"{exc.code}: {exc.message}")
+    except Exception as exc:  # a bug in the pipeline must fail the job, not the worker
+        log.error("job %s failed: %s", job_id, traceback.format_exc())
+        return _fail(db, fence, f"internal-error: the file could not be processed ({type(exc).__name__})")
+    return finish_job(job_id, attempt, data, doc)
+
+
+def job_fence(job_id: int, attempt: int) -> ColumnElement[bool]:
+    return (Job.id == job_id) & (Job.attempts == attempt) & (Job.state == "running")
+
+
+def fail_job(job_id: int, attempt: int, reason: str) -> str:
+    assert _db is not None, "init_worker was not run"
+    return _fail(_db, job_fence(job_id, attempt), reason)
+
+
+def finish_job(job_id: int, attempt: int, data: bytes, doc: Document) -> str:
+    """Extract and store a read document: the second half of every job, whichever executor
+    read its pages (this process in one pass, or several machines page by page)."""
+    assert _db is not None and _settings is not None, "init_worker was not run"
+    db, settings = _db, _settings
+    fence = job_fence(job_id, attempt)
+    sha, filename = doc.sha256, doc.filename
+    try:
         import extract
 
         letter = extract.extract_letter(doc).model_copy(deep=True)
