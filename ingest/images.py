@@ -139,7 +139,8 @@ def to_grey(image: Image.Image) -> Image.Image:
 
 
 def _grey(image: Image.Image) -> Image.Image:
-    image = ImageOps.exif_transpose(image) or image
+    if image.getexif().get(0x0112, 1) != 1:  # EXIF orientation: a phone photo taken sideways
+        image = ImageOps.exif_transpose(image) or image  # (it copies the image, so only when needed)
     mode = image.mode
     if mode == "L":
         image.load()

@@ -415,3 +415,15 @@ def test_signer_second_look_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -
     doc = read_document((ROOT / "tests" / "data" / "real-scans" / "vpcp-2026-3722.pdf").read_bytes())
     signer = doc.pages[0].zone(PageZone.FOOTER_RIGHT)
     assert signer is None or "BỘ TRƯỞNG" not in signer.text
+
+
+def test_exif_orientation_of_a_phone_photo_is_applied() -> None:
+    from ingest.images import grey_frames
+
+    photo = Image.new("RGB", (400, 300), "white")
+    exif = photo.getexif()
+    exif[0x0112] = 6  # "rotate 90° clockwise to view"
+    buf = io.BytesIO()
+    photo.save(buf, format="JPEG", exif=exif.tobytes())
+    (frame,) = list(grey_frames(buf.getvalue(), "image/jpeg", Limits()))
+    assert frame.size == (300, 400) and frame.mode == "L"
