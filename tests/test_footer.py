@@ -192,3 +192,17 @@ def test_shared_letters(path: Path) -> None:
     assert dist == label["distribution"]
     empty = {"authority": None, "position": None, "name": None}
     assert (signer.model_dump() if signer else empty) == (label["signer"] or empty)
+
+
+def test_seal_bent_signer_lines() -> None:
+    # Real scans: OCR lost the dot of `KT.` and bent the deputy's post under the seal.
+    right = ["TM. ỦY BAN NHÂN DÂN", "KT CHỦ TICH", "PHO CHỦ TỊCH", ":A", "Trương Việt Dũng"]
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT."], right, 55.0))
+    assert out.values["signer"] == Signer(
+        authority="TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", position="PHÓ CHỦ TỊCH", name="Trương Việt Dũng"
+    )
+    right = ["KT. BỘ TRƯỞNG, CHỦ NHIỆM", "⁄2 ĐXHỦ NHIỆM", "Í-//È`# 02", "Pham Mạnh Cường"]
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT, CN."], right, 55.0))
+    assert out.values["signer"] == Signer(
+        authority="KT. BỘ TRƯỞNG, CHỦ NHIỆM", position="PHÓ CHỦ NHIỆM", name="Phạm Mạnh Cường"
+    )

@@ -262,3 +262,22 @@ def test_shared_letters(path: Path) -> None:
         }
         assert task.deadline == want.get("deadline")
         assert fuzz.token_set_ratio(task.text, want["text"]) >= 90
+
+
+def test_a_section_heading_gives_no_ordinal() -> None:
+    text = (
+        "II. NHIỆM VỤ CỤ THỂ\n1. Sở Y tế chỉ đạo các bệnh viện triển khai thử nghiệm.\n"
+        "III. TỔ CHỨC THỰC HIỆN\nGiao Sở Thông tin và Truyền thông theo dõi, báo cáo trước ngày 15/12/2023./."
+    )
+    assert summary(text) == [("1", ["Sở Y tế"], None), (None, ["Sở Thông tin và Truyền thông"], "2023-12-15")]
+
+
+def test_ocr_names_take_the_letters_spelling_plain_text_keeps_its_own() -> None:
+    from extract.model import Region
+    from extract.respelling import respelled
+
+    whole = "các hộ gia đình trên địa bàn Thành phố; UBND Thành phố; Thường trực HĐND Thành phố"
+    ocr = [Region(page=1, bbox=(0, 0, 1, 1), text="x", confidence=80.0)]
+    text_layer = [Region(page=1, bbox=(0, 0, 1, 1), text="x", confidence=None)]
+    assert respelled("UBND Thành phô", ocr, whole) == "UBND Thành phố"
+    assert respelled("UBND Thành phô", text_layer, whole) == "UBND Thành phô"
