@@ -8,6 +8,7 @@ instead of waiting. Read-only sessions (`read_session`) keep a plain deferred BE
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,14 +32,15 @@ def make_engine(url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
     if parsed.database:
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    busy = busy_seconds()
+    engine = create_engine(url, connect_args={"timeout": busy, "check_same_thread": False})
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves, below
         cur = dbapi_conn.cursor()
         cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute(f"PRAGMA busy_timeout={round(busy * 1000)}")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.close()
@@ -49,6 +51,21 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def busy_seconds() -> float:
+    """How long a SQLite writer waits for another's lock (`CONGVAN_DB_BUSY_SECONDS`, default 30)."""
+    try:
+        value = float(os.environ.get("CONGVAN_DB_BUSY_SECONDS", "30"))
+    except ValueError:
+        return 30.0
+    return value if value > 0 else 30.0
+
+
+def _unavailable(exc: OperationalError) -> DatabaseUnavailable:
+    reason = str(exc.orig).splitlines()[0][:200] if exc.orig else type(exc).__name__
+    return DatabaseUnavailable(f"the database is busy or unavailable ({reason}); nothing was changed, "
+                               "try again in a moment")
 
 
 class Database:
@@ -63,14 +80,23 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A transaction committed on success, rolled back on any exception."""
-        with self._write() as session, session.begin():
-            yield session
+        """A transaction committed on success, rolled back on any exception.
+
+        A lock held past the busy timeout, or a database gone away, is `DatabaseUnavailable`
+        (503 / one line), not a bare OperationalError (a 500 with no body)."""
+        try:
+            with self._write() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise _unavailable(exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read() as session, session.begin():
-            yield session
+        try:
+            with self._read() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise _unavailable(exc) from exc
 
     def migrate(self) -> None:
         """Bring the schema to the newest revision (idempotent; run at every start)."""
