@@ -166,6 +166,33 @@ def test_database_locked_by_another_writer(server: Server) -> None:
     assert store_problems(server) == []
 
 
+def test_database_locked_past_the_busy_timeout(server_factory: Server) -> None:
+    # SQLite whatever the run's database: the busy timeout is SQLite's (PostgreSQL waits on locks).
+    server_factory.database_url = f"sqlite:///{server_factory.data_dir / 'congvan.db'}"
+    server = server_factory.start(CONGVAN_DB_BUSY_SECONDS="1")
+    server.create_keys()
+    (name, data), = text_layer_variants(1, "busy")
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_LOCK, server.database_url, "4"],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        refused = upload(server.client("clerk"), (name, data))
+        # Reported failed, with a JSON body that says why, while the service keeps answering.
+        assert refused.status_code == 503 and refused.json()["error"] == "database-unavailable", refused.text
+        assert server.client(None).get("/healthz").status_code == 200
+        assert server.client("reader").get("/api/letters").status_code == 200  # WAL: reads go on
+        assert holder.wait(timeout=30) == 0
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+    # The client sends it again once the lock is gone: one job, done, its original kept once.
+    again = upload(server.client("clerk"), (name, data))
+    assert again.status_code == 202, again.text
+    final = wait_all(server.client("reader"), [again.json()[0]["job"]], timeout=180)
+    assert [job["state"] for job in final.values()] == ["done"]
+    assert store_problems(server) == []
+
+
 # -- the disk full ------------------------------------------------------------------------------
 
 FILES_DISK = 2 * 1024 * 1024
