@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Literal
 
 BBox = tuple[float, float, float, float]
@@ -42,8 +43,8 @@ class Line:
     def text(self) -> str:
         return " ".join(w.text for w in self.words)
 
-    @property
-    def bbox(self) -> BBox:
+    @cached_property
+    def bbox(self) -> BBox:  # cached: zoning asks for it many times per line
         return union_bbox(w.bbox for w in self.words)
 
     @property
