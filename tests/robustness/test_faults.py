@@ -24,6 +24,8 @@ from conftest import Server, wait_job
 from consistency import rows, store_problems, upload, wait_all
 from live import TEXT_LAYER_PDF
 
+from service.jobs import MAX_CRASHES
+
 
 def text_layer_variants(count: int, tag: str) -> list[tuple[str, bytes]]:
     """Distinct originals read without OCR: the sample text-layer PDF with a comment after %%EOF."""
@@ -99,6 +101,32 @@ def test_worker_killed_mid_job_then_service_killed_mid_batch(server: Server, ser
     assert all(n == 1 for _, n in extracts) and len(extracts) == 1 + len(batch)
     assert store_problems(server) == []
     assert reader.get("/healthz").status_code == 200
+
+
+def test_a_file_that_kills_its_worker_fails_alone(server: Server, service_scan: bytes) -> None:
+    """A decoder that crashes its process (segfault, out of memory) on one file, simulated by
+    SIGKILLing the worker whenever that file is being read: the job fails by name after
+    MAX_CRASHES, the files queued behind it are read as usual, the web process never falls."""
+    r = upload(server.client("clerk"), ("crasher.png", service_scan), ("after.png", junk(4000, 7)))
+    assert r.status_code == 202, r.text
+    crasher, after = (entry["job"] for entry in r.json())
+    reader = server.client("reader")
+    for attempt in range(1, MAX_CRASHES + 1):
+        deadline = time.monotonic() + 120
+        while True:
+            job = reader.get(f"/api/jobs/{crasher}").json()
+            if job["state"] == "running" and job["attempts"] == attempt and server.worker_pids():
+                break
+            assert time.monotonic() < deadline, job
+            time.sleep(0.1)
+        for pid in server.worker_pids():
+            os.kill(pid, signal.SIGKILL)
+        assert reader.get("/healthz").status_code == 200
+    final = wait_all(reader, [crasher, after], timeout=180)
+    assert final[crasher]["state"] == "failed" and final[crasher]["reason"].startswith("worker-crashed: ")
+    assert final[after]["state"] == "failed" and final[after]["reason"].startswith("unsupported-type: ")
+    assert server.proc is not None and server.proc.poll() is None
+    assert store_problems(server) == []
 
 
 def _auth(server: Server) -> dict[str, str]:
