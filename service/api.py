@@ -33,7 +33,7 @@ from .errors import InvalidRequest, NotFound, RequestTooLarge, TooManyFiles
 from .filestore import FileStore
 from .intake import check_size, check_size_of, submit
 from .interchange_api import build_router as interchange_router
-from .jobs import JobRunner
+from .jobs import JobRunner, make_runner
 from .links.routes import router as links_router
 from .models import Job
 from .pipeline import pipeline_version
@@ -51,7 +51,7 @@ class Service:
         self.settings = settings
         self.db = Database(settings.database_url)
         self.files = FileStore(settings.files_dir)
-        self.runner: JobRunner | None = JobRunner(self.db, settings) if run_jobs else None
+        self.runner: JobRunner | None = make_runner(self.db, settings) if run_jobs else None
         # Webhook deliveries and deadline checks run beside the job runner (see service.webhooks).
         self.webhooks: Dispatcher | None = Dispatcher(self.db) if run_jobs else None
 
@@ -149,6 +149,7 @@ Upload = Annotated[Caller, Depends(needs(Right.UPLOAD))]
 Correct = Annotated[Caller, Depends(needs(Right.CORRECT))]
 Query = Annotated[Caller, Depends(needs(Right.QUERY))]
 History = Annotated[Caller, Depends(needs(Right.HISTORY))]
+Trace = Annotated[Caller, Depends(needs(Right.TRACE))]
 Keys = Annotated[Caller, Depends(needs(Right.KEYS))]
 
 
@@ -293,7 +294,7 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
             return queries.history(session, letter_id)
 
     @app.get("/api/letters/{letter_id}/trace", tags=["corrections"])
-    def letter_trace(caller: History, letter_id: int) -> dict[str, Any]:
+    def letter_trace(caller: Trace, letter_id: int) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.trace(session, letter_id)
 

@@ -38,13 +38,15 @@ class Right(StrEnum):
     CORRECT = "correct"
     QUERY = "query"
     HISTORY = "history"
+    TRACE = "trace"
     KEYS = "keys"
 
 
 RIGHTS: dict[Role, frozenset[Right]] = {
-    Role.CLERK: frozenset({Right.UPLOAD, Right.CORRECT, Right.QUERY}),
+    # A clerk who corrects a value sees the history of the letter; tracing is the auditors'.
+    Role.CLERK: frozenset({Right.UPLOAD, Right.CORRECT, Right.QUERY, Right.HISTORY}),
     Role.READER: frozenset({Right.QUERY}),
-    Role.AUDITOR: frozenset({Right.QUERY, Right.HISTORY}),
+    Role.AUDITOR: frozenset({Right.QUERY, Right.HISTORY, Right.TRACE}),
     Role.ADMIN: frozenset({Right.KEYS}),
 }
 

@@ -31,7 +31,7 @@ ALLOWED = {
     "jobs": {"clerk", "reader", "auditor"}, "letters": {"clerk", "reader", "auditor"},
     "letter": {"clerk", "reader", "auditor"}, "pages": {"clerk", "reader", "auditor"},
     "directives": {"clerk", "reader", "auditor"}, "directive": {"clerk", "reader", "auditor"},
-    "history": {"auditor"}, "trace": {"auditor"},
+    "history": {"auditor", "clerk"}, "trace": {"auditor"},
     "keys-list": {"admin"}, "keys-create": {"admin"}, "keys-revoke": {"admin"},
 }
 ROLES = ("clerk", "reader", "auditor", "admin")

@@ -257,8 +257,12 @@ def test_clerk_corrects_a_field_in_place(desk: Tab, state: dict[str, Any]) -> No
     date_row.get_by_role("button", name="Lưu").click()
     expect(page.get_by_role("alert")).to_contain_text("Chưa lưu được")
     expect(page.locator("#f-date input[name=value]")).to_have_value("30/02/2024")
-    # The clerk's role has no history right (service.auth): the page offers none.
-    expect(page.locator("#lich-su")).to_have_count(0)
+    # The clerk sees the correction in the letter's history at once, with the old value.
+    history = page.locator("#lich-su table")
+    expect(history).to_be_visible()
+    expect(history.locator("tbody tr").first).to_contain_text("(đã soát)")
+    # Traces are the auditors': the clerk's page offers none.
+    expect(page.get_by_role("link", name="Sơ đồ liên kết")).to_have_count(0)
     desk.shot("04-corrected")
 
 

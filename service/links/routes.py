@@ -43,7 +43,7 @@ def _db(request: Request) -> Database:
 
 
 Query = Annotated[Caller, Depends(_needs(Right.QUERY))]
-History = Annotated[Caller, Depends(_needs(Right.HISTORY))]
+Trace = Annotated[Caller, Depends(_needs(Right.TRACE))]
 Correct = Annotated[Caller, Depends(_needs(Right.CORRECT))]
 
 router = APIRouter(prefix="/api")
@@ -51,7 +51,7 @@ router = APIRouter(prefix="/api")
 
 # -- citation graph and trace ---------------------------------------------------------
 @router.get("/directives/{directive_id}/trace", tags=["links"])
-def directive_trace(caller: History, request: Request, directive_id: int) -> dict[str, Any]:
+def directive_trace(caller: Trace, request: Request, directive_id: int) -> dict[str, Any]:
     """The assigning letter, where the task was read, cited letters (recursively), later letters, pilots."""
     with _db(request).read() as session:
         return trace.directive_trace(session, directive_id)
@@ -65,7 +65,7 @@ def letter_links(caller: Query, request: Request, letter_id: int) -> dict[str, A
 
 
 @router.get("/letters/{letter_id}/graph", tags=["links"], response_model=None)
-def letter_graph(caller: History, request: Request, letter_id: int, depth: int = 3,
+def letter_graph(caller: Trace, request: Request, letter_id: int, depth: int = 3,
                  format: str = "json") -> dict[str, Any] | Response:
     """Nodes and edges around the letter; `format=svg` draws them."""
     if not 1 <= depth <= 6:

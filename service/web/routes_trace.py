@@ -17,7 +17,7 @@ from .trace_view import directive_graph, for_pages, node_lists
 
 router = APIRouter(route_class=PageRoute, include_in_schema=False)
 # The API gives graphs and traces to the history right (auditors); the pages follow it.
-Auditor = Annotated[session.Viewer, Depends(needs(Right.HISTORY))]
+Auditor = Annotated[session.Viewer, Depends(needs(Right.TRACE))]
 
 
 @router.get("/truy-vet/van-ban/{letter_id}")
