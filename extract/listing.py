@@ -63,10 +63,15 @@ def list_items(
         body_start = pos + (dash.end() if dash else len(line) - len(line.lstrip()))
         stripped = line.strip()
         prev = text[cur[0] : cur[1]].rstrip() if cur is not None else ""
-        if dash:
+        if dash or (cur is not None and period_ends and _undashed_item(text, body_start, stripped, prev)):
             flush()
             cur, cur_lines = [body_start, line_end], 1
-        elif cur is not None and not prev.endswith((";", ".", ":")) and _continues(stripped, cur_lines):
+        elif (
+            cur is not None
+            and not prev.endswith((";", ".", ":"))
+            and _continues(stripped, cur_lines)
+            and not _sentence_of_body(text, body_start, stripped)
+        ):
             cur[1] = line_end
             cur_lines += 1
         elif (
@@ -89,6 +94,30 @@ def list_items(
         pos = next_pos
     flush()
     return items, end_of_list
+
+
+def _undashed_item(text: str, start: int, line: str, prev: str) -> bool:
+    """`Kính gửi:` / `Sở Tài chính` / `Sở Kế hoạch và Đầu tư`: a short line that opens a body
+    after a complete one, no dash nor `;` between them, is the next item, not a wrapped line."""
+    from .bodies import PREDICATE, bare_post, head_at
+
+    if (
+        len(line.split()) > 10
+        or head_at(text, start) is None
+        or bare_post(prev)
+        or prev.endswith((",", "-", "và"))
+    ):
+        return False
+    return PREDICATE.search(folded_text(text)[start : start + len(line)]) is None
+
+
+def _sentence_of_body(text: str, start: int, line: str) -> bool:
+    """`Sở Thông tin và Truyền thông nhận được ...`: a body and its verb open the letter's text."""
+    from .bodies import PREDICATE, head_at
+
+    if head_at(text, start) is None:
+        return False
+    return PREDICATE.search(folded_text(text)[start : start + len(line)]) is not None
 
 
 def split_inline(text: str, item: Item) -> list[Item]:

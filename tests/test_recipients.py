@@ -97,3 +97,15 @@ def test_each_recipient_has_evidence() -> None:
 def test_shared_letters(path: Path) -> None:
     label = json.loads(path.with_suffix(".json").read_text())
     assert names(path.read_text()) == label["recipients"]
+
+
+def test_items_without_dashes_or_semicolons_one_per_line() -> None:
+    assert names("Kính gửi:\nSở Tài chính\nSở Kế hoạch và Đầu tư\n\nThực hiện ...") == [
+        "Sở Tài chính",
+        "Sở Kế hoạch và Đầu tư",
+    ]
+
+
+def test_body_sentence_after_a_same_line_recipient() -> None:
+    text = "Kính gửi: Ủy ban nhân dân tỉnh Gia Lai\nSở Thông tin và Truyền thông nhận được Văn bản số 1/A-B"
+    assert names(text) == ["Ủy ban nhân dân tỉnh Gia Lai"]
