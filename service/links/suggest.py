@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..folding import fold_words
-from ..models import LetterRow
+from ..models import DirectiveRow, LetterRow
 from .registry import context_for
 from .scoring import THRESHOLD, DirectiveFacts, PilotFacts, number_key, numbers_in, rank
 from .tables import Body, CitationRow, LetterBody, Pilot, PilotLink
@@ -80,5 +80,6 @@ def rescore_letter(session: Session, row: LetterRow, pilots: list[PilotFacts] | 
 def rescore_all(session: Session) -> None:
     """After pilots change: every letter's directives against every pilot."""
     pilots = pilot_facts(session)
-    for row in session.scalars(select(LetterRow).order_by(LetterRow.id)):
+    with_tasks = select(DirectiveRow.letter_id).distinct()  # a letter without tasks has nothing to score
+    for row in session.scalars(select(LetterRow).where(LetterRow.id.in_(with_tasks)).order_by(LetterRow.id)):
         rescore_letter(session, row, pilots)
