@@ -545,12 +545,6 @@ def _tags(window: str) -> tuple[tuple[str, str, int], ...]:
     return tuple((t.text, t.tag, t.start) for t in tagged(window))
 
 
-@lru_cache(maxsize=4096)
-def _first_tag(window: str) -> str:
-    tags = tagged(window)
-    return tags[0].tag if tags else ""
-
-
 def name_end(text: str, start: int, stop: int | None = None) -> int:
     """End of an organisation name starting at `start` (`Viettel Gia Lai` in
     `Viettel Gia Lai về việc ...`): capitalised words, connectors between them and the
