@@ -10,6 +10,9 @@ not inside an enumeration (`các sở, ban, ngành`) or a compound name (`Sở T
 Truyền thông`). The list ends at the predicate: the first verb that is not part of a name.
 
 All matching runs on folded text (`fold` keeps offsets), so OCR's lost diacritics still match.
+The scanner walks syllables (a regex, cheap) and matches the multi-syllable words it knows as
+phrases (`cơ quan`, `chịu trách nhiệm`); for a lower-case word it does not know, underthesea's
+POS tagger, on a short window, says whether it is a verb (the predicate starts) or not.
 """
 
 from __future__ import annotations
