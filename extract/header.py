@@ -553,11 +553,12 @@ def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
     return folded.startswith(_AUTHORITY)
 
 
-_VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!ÀàẢảỰựỨứƯư.,]?\s?[vV]?[.,:;]?)(?=\s|$)")
+_VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!íìỉÍÀàẢảỰựỨứƯư.,]?\s?[vV]?[.,:;]?)(?=\s|$)")
 
 
 def _vv_at(text: str) -> re.Match[str] | None:
-    """`V/v`, `Vlv`, `V/V`, `VỰv`, `VÀ,` opening a line; not the word `VÀ` (`BỘ THÔNG TIN` / `VÀ ...`)."""
+    """`V/v` opening a line, as OCR reads it (`Vlv`, `V/V`, `VỰv`, `Ví`, `VÀ,`); not the word `VÀ`
+    that opens the second line of a name (`BỘ THÔNG TIN` / `VÀ TRUYỀN THÔNG`)."""
     m = _VV.match(text)
     if m is None:
         return None
