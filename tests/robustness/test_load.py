@@ -11,6 +11,7 @@ import random
 import statistics
 import threading
 import time
+from pathlib import Path
 
 import httpx
 from conftest import ROOT, Server
@@ -32,6 +33,30 @@ def _two_page_pdf(scan: bytes) -> bytes:
 def _damaged_png(seed: int) -> bytes:
     """A PNG signature over junk: refused by the worker at once, so the burst stays cheap."""
     return b"\x89PNG\r\n\x1a\n" + random.Random(seed).randbytes(3000)
+
+
+def _ppid(pid: int) -> int:
+    try:
+        return int((Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+def _watch_tesseract(seen: set[tuple[int, int]], stop: threading.Event) -> None:
+    """Note (parent, grandparent) of every `tesseract` process until `stop` (a sample every 50 ms);
+    other tests on the machine run Tesseract too, the grandparent tells ours."""
+    while not stop.is_set():
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if stat.split(" (", 1)[1].startswith("tesseract)"):
+                parent = int(stat.rsplit(")", 1)[1].split()[1])
+                seen.add((parent, _ppid(parent)))
+        time.sleep(0.05)
 
 
 def test_queries_answered_while_ocr_runs_and_uploads_arrive(live: Server,  # noqa: F811
@@ -75,6 +100,10 @@ def test_queries_answered_while_ocr_runs_and_uploads_arrive(live: Server,  # noq
                     uploaded.append(r.json()[0]["job"])
 
         uploaded: list[int] = []
+        ocr_parents: set[tuple[int, int]] = set()
+        sampler_stop = threading.Event()
+        sampler = threading.Thread(target=_watch_tesseract, args=(ocr_parents, sampler_stop))
+        sampler.start()
         threads = [threading.Thread(target=query, args=(i,)) for i in range(QUERIES)]
         threads += [threading.Thread(target=send, args=(i,)) for i in range(UPLOADS)]
         burst = time.perf_counter()
@@ -84,6 +113,16 @@ def test_queries_answered_while_ocr_runs_and_uploads_arrive(live: Server,  # noq
             t.join(timeout=120)
         burst = time.perf_counter() - burst
     state_after = reader.get(f"/api/jobs/{ocr_job}").json()
+    assert live.proc is not None
+    server_pid = live.proc.pid
+    deadline = time.monotonic() + 60
+    while server_pid not in {p for pair in ocr_parents for p in pair} and time.monotonic() < deadline:
+        time.sleep(0.1)
+    sampler_stop.set()
+    sampler.join(timeout=10)
+    # OCR runs in the worker processes: our Tesseract is a worker's child, never the web process's.
+    ours = {(parent, grand) for parent, grand in ocr_parents if server_pid in (parent, grand)}
+    assert ours and all(parent != server_pid for parent, _ in ours), ours
 
     assert len(results) == QUERIES + UPLOADS
     errors = [(kind, status) for kind, status, _ in results if status not in (200, 202)]
