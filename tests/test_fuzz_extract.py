@@ -24,7 +24,8 @@ PIECES = [
     "Số:", "Số: /", "Số: 99999999999999999999/QĐ-UBND", "V/v", "Kính gửi:", "Nơi nhận:", "- Như trên;",
     "Lưu: VT.", "KT. CHỦ TỊCH", "TM. ỦY BAN NHÂN DÂN", "ngày 31 tháng 2 năm 2024", "ngày 0 tháng 13 năm 0",
     "ngày .. tháng .. năm 20", "trước ngày 99/99/9999", "trước ngày 30/9", "1.", "a)", "-", "+", "./.",
-    "Giao", "chủ trì", "phối hợp", "Sở", "UBND", "HỎA TỐC", "THƯỢNG KHẨN", "căn cứ Nghị định số 30/2020/NĐ-CP",
+    "Giao", "chủ trì", "phối hợp", "Sở", "UBND", "HỎA TỐC", "THƯỢNG KHẨN",
+    "căn cứ Nghị định số 30/2020/NĐ-CP",
     "(cid:12)", "\u0300\u0301", "\ufeff", "\x00", "\t", "   ", "\r\n", "\u200b", "ĐẾN Số: 12 Ngày: 1/1",
 ]
 any_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=400)
