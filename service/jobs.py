@@ -162,13 +162,7 @@ class JobRunner:
                             .values(heartbeat_at=utcnow()))
 
     def _claimable(self) -> object:
-        """Queued jobs, and running jobs whose owner stopped: its heartbeat is older than the
-        lease, or it was a process of this host that no longer exists (re-run at once)."""
-        stale = utcnow() - timedelta(seconds=self.settings.job_lease_seconds)
-        orphaned = (Job.heartbeat_at < stale)
-        if self._dead_owners:
-            orphaned = orphaned | Job.claimed_by.in_(self._dead_owners)
-        return or_(Job.state == "queued", (Job.state == "running") & orphaned)
+        return claimable(self.settings.job_lease_seconds, self._dead_owners)
 
     def _find_dead_owners(self) -> None:
         with self.db.read() as session:
@@ -193,16 +187,7 @@ class JobRunner:
             future.add_done_callback(functools.partial(self._on_done, job_id, attempt))
 
     def _claim(self, job_id: int) -> int | None:
-        now = utcnow()
-        with self.db.write() as session:
-            result = session.execute(
-                update(Job).where(Job.id == job_id, self._claimable())  # type: ignore[arg-type]
-                .values(state="running", claimed_by=self.id, attempts=Job.attempts + 1, heartbeat_at=now,
-                        started_at=now, pages_done=0)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            return session.scalars(select(Job.attempts).where(Job.id == job_id)).one()
+        return claim(self.db, job_id, self.id, self._claimable())
 
     def wait_idle(self, timeout: float) -> bool:
         """For `congvan watch` and `serve --ingest-samples`: until no job is queued or running."""
@@ -215,6 +200,41 @@ class JobRunner:
                 return True
             time.sleep(0.5)
         return False
+
+
+def make_runner(db: Database, settings: Settings) -> JobRunner:
+    """The executor named by the settings: this process's pool, or Celery workers (the web
+    process then only hands queued jobs to the broker; see service.dispatch)."""
+    if settings.executor == "celery":
+        from .dispatch import CeleryDispatcher
+
+        return CeleryDispatcher(db, settings)
+    return JobRunner(db, settings)
+
+
+def claimable(lease_seconds: float, dead_owners: list[str]) -> object:
+    """Queued jobs, and running jobs whose owner stopped: its heartbeat is older than the
+    lease, or it was a process of this host that no longer exists (re-run at once)."""
+    stale = utcnow() - timedelta(seconds=lease_seconds)
+    orphaned = (Job.heartbeat_at < stale)
+    if dead_owners:
+        orphaned = orphaned | Job.claimed_by.in_(dead_owners)
+    return or_(Job.state == "queued", (Job.state == "running") & orphaned)
+
+
+def claim(db: Database, job_id: int, owner: str, cond: object) -> int | None:
+    """Take the job if `cond` still holds; returns the new attempt (the fencing token) or None.
+    Shared by this runner and the Celery tasks (service.celery_app): one claim in both modes."""
+    now = utcnow()
+    with db.write() as session:
+        result = session.execute(
+            update(Job).where(Job.id == job_id, cond)  # type: ignore[arg-type]
+            .values(state="running", claimed_by=owner, attempts=Job.attempts + 1, heartbeat_at=now,
+                    started_at=now, pages_done=0)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        return session.scalars(select(Job.attempts).where(Job.id == job_id)).one()
 
 
 def _owner_is_dead(owner: str) -> bool:
