@@ -3,6 +3,10 @@
 `CONGVAN_DATA_DIR` (default `./data`) holds the SQLite file, the originals and the
 page images; `CONGVAN_DATABASE_URL` moves the tables to PostgreSQL (the files stay
 under the data directory either way).
+
+`CONGVAN_EXECUTOR=celery` runs the jobs on Celery workers (`congvan worker`, on any
+number of machines) through the Redis broker at `CONGVAN_BROKER_URL`, instead of
+the in-process pool (`local`, the default); see service.celery_app.
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ class Settings:
     job_lease_seconds: float  # a running job whose owner stopped heart-beating this long is re-run
     open_docs: bool  # serve /docs and /openapi.json without a key
     limits: Limits = field(default_factory=Limits)
+    executor: str = "local"  # "local": this process's pool; "celery": `congvan worker` processes
+    broker_url: str = "redis://127.0.0.1:6379/0"
+    queue: str = "congvan"  # the broker queue: two deployments (or test runs) on one Redis stay apart
+    split_pages: int = 4  # celery: a PDF of this many pages or more is read page by page on all workers
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -49,6 +57,11 @@ class Settings:
             job_lease_seconds=_env_float("CONGVAN_JOB_LEASE_SECONDS", 30.0),
             open_docs=os.environ.get("CONGVAN_OPEN_DOCS", "1") != "0",
             limits=Limits.from_env(),
+            executor="celery" if os.environ.get("CONGVAN_EXECUTOR", "").strip().lower() == "celery"
+            else "local",
+            broker_url=os.environ.get("CONGVAN_BROKER_URL", "").strip() or "redis://127.0.0.1:6379/0",
+            queue=os.environ.get("CONGVAN_QUEUE", "").strip() or "congvan",
+            split_pages=_env_int("CONGVAN_SPLIT_PAGES", 4),
         )
 
     @property
