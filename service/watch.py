@@ -103,7 +103,7 @@ class FolderWatcher:
 
 
 def run_watch(folder: Path, settings: Settings, stop: threading.Event, poll_seconds: float = 2.0) -> None:
-    from .jobs import JobRunner
+    from .jobs import make_runner
 
     if not folder.is_dir():
         from .errors import InvalidRequest
@@ -111,7 +111,7 @@ def run_watch(folder: Path, settings: Settings, stop: threading.Event, poll_seco
         raise InvalidRequest(f"{folder} is not a directory")
     db = Database(settings.database_url)
     db.migrate()
-    runner = JobRunner(db, settings)
+    runner = make_runner(db, settings)
     runner.start()
     watcher = FolderWatcher(folder, db, FileStore(settings.files_dir), settings)
     try:
