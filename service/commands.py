@@ -4,6 +4,7 @@
     congvan keys create --role ROLE --name NAME      prints the new key once
     congvan keys list
     congvan watch DIR                                the scanner's consumption folder
+    congvan worker [--concurrency N]                 a Celery worker (CONGVAN_EXECUTOR=celery)
 
 Each returns an exit code; failures raise `CongvanError` subclasses, which the
 CLI prints as one line.
@@ -50,6 +51,11 @@ def register(subparsers: Any) -> None:
     watch.add_argument("dir", type=Path)
     watch.add_argument("--poll", type=float, default=2.0, help="seconds between looks at DIR")
     watch.set_defaults(func=cmd_watch)
+    worker = subparsers.add_parser("worker", help="run jobs from the broker (CONGVAN_EXECUTOR=celery); "
+                                   "start one per machine, against the same broker, database and files")
+    worker.add_argument("--concurrency", type=int, default=0,
+                        help="OCR processes (default CONGVAN_WORKERS, one per core)")
+    worker.set_defaults(func=cmd_worker)
     commands_links.register(subparsers)  # pilots and links subcommands live with their feature
 
 
@@ -152,4 +158,20 @@ def cmd_watch(args: argparse.Namespace) -> int:
         signal.signal(sig, lambda *_: stop.set())
     print(f"watching {args.dir} (done/ and failed/ beside the files); Ctrl-C to stop", flush=True)
     run_watch(args.dir, Settings.from_env(), stop, poll_seconds=args.poll)
+    return 0
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    import os
+
+    from .celery_app import app
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _database(settings).dispose()  # the tables exist before the first task needs them
+    concurrency = args.concurrency if args.concurrency > 0 else settings.workers
+    # Celery's prefork pool; each process loads the models once (service.celery_app._init_process).
+    app.worker_main(["worker", "--loglevel", "INFO", "--pool", "prefork", "--concurrency", str(concurrency),
+                     "--queues", settings.queue, "--hostname", f"congvan-{os.getpid()}@%h",
+                     "--without-gossip", "--without-mingle"])
     return 0
