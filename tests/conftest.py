@@ -25,6 +25,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
+# CONGVAN_EXECUTOR=celery (the scale-out pass of scripts/test.sh): every server also starts
+# this many `congvan worker` processes (one OCR process each) on its own broker queue.
+CELERY = os.environ.get("CONGVAN_EXECUTOR", "") == "celery"
+CELERY_WORKERS = int(os.environ.get("CONGVAN_TEST_CELERY_WORKERS", "2"))
 
 # A công văn written for the service tests: one task led by Sở Thông tin và Truyền
 # thông about chuyển đổi số with a deadline, one for Sở Tài chính.
@@ -104,6 +108,8 @@ class Server:
     port: int = 0
     log_path: Path | None = None
     keys: dict[str, str] = field(default_factory=dict)  # role -> key
+    queue: str = field(default_factory=lambda: f"cvtest-{uuid.uuid4().hex[:12]}")
+    workers: list[subprocess.Popen[bytes]] = field(default_factory=list)  # Celery mode only
 
     @property
     def url(self) -> str:
@@ -117,6 +123,7 @@ class Server:
             "CONGVAN_WORKERS": "1",
             "CONGVAN_JOB_LEASE_SECONDS": "3",
             "CONGVAN_MAX_FILES": "3",
+            "CONGVAN_QUEUE": self.queue,  # used in Celery mode only: this server's own queue
         })
         env.update(self.env_extra)
         return env
@@ -136,11 +143,25 @@ class Server:
                 raise RuntimeError(f"server exited at start:\n{self.log()}")
             try:
                 if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    if CELERY:
+                        self.start_workers(CELERY_WORKERS)
                     return self
             except httpx.TransportError:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"server did not answer /healthz:\n{self.log()}")
+
+    def start_workers(self, count: int) -> None:
+        """`congvan worker --concurrency 1` processes, each in its own session (a machine of its own)."""
+        for _ in range(count):
+            log = open(self.data_dir.parent / f"worker-{self.port}-{len(self.workers)}.log", "wb")  # noqa: SIM115
+            self.workers.append(subprocess.Popen(
+                [str(Path(PYTHON).parent / "congvan"), "worker", "--concurrency", "1"],
+                cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+
+    def worker_logs(self) -> str:
+        logs = sorted(self.data_dir.parent.glob("worker-*.log"))
+        return "".join(p.read_text(errors="replace") for p in logs)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:] if self.log_path else ""
@@ -154,6 +175,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.crash()
         self.proc = None
+        self._kill_workers()
 
     def crash(self) -> None:
         """SIGKILL the server and every process it started (power cut)."""
@@ -161,6 +183,14 @@ class Server:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=10)
         self.proc = None
+        self._kill_workers()
+
+    def _kill_workers(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait(timeout=10)
+        self.workers = []
 
     def worker_pids(self) -> list[int]:
         """The OCR pool processes: spawned children of the server (not its resource tracker)."""
@@ -175,7 +205,8 @@ class Server:
             except OSError:
                 continue
             ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            if ppid == self.proc.pid and "spawn_main" in cmdline:
+            pool = ppid == self.proc.pid and "spawn_main" in cmdline
+            if pool or ppid in {w.pid for w in self.workers}:  # Celery mode: the workers' pool processes
                 pids.append(int(entry.name))
         return pids
 
