@@ -94,7 +94,7 @@ def finish_job(job_id: int, attempt: int, data: bytes, doc: Document) -> str:
 
         letter = extract.extract_letter(doc).model_copy(deep=True)
         letter.source.filename = filename
-        pages = render_pages(data)
+        pages = render_pages(data, [(p.rotation, p.skew) for p in doc.pages])
         stamp = arrivals.stamp_of(doc)
     except CongvanError as exc:
         return _fail(db, fence, f"{exc.code}: {exc.message}")
