@@ -25,6 +25,7 @@ from .headlines import (
     capital_text,
     is_capital_line,
     is_separator,
+    line_text,
     lines_of,
     strip_motto,
 )
@@ -477,7 +478,7 @@ def _title_subject(title: Found, issuer: Found | None) -> Found | None:
         picked.extend(row)
         if len(picked) >= MAX_SUBJECT_LINES:
             break
-    value = clean_subject(" ".join(s.text for s in picked))
+    value = clean_subject(" ".join(line_text(view, s) for s in picked))
     return Found(value, view, tuple((s.start, s.end) for s in picked)) if value else None
 
 
@@ -586,7 +587,7 @@ def _vv_subject(view: TextView, lines: list[Span], in_zone: bool = False) -> Fou
             if own is None or len(picked) >= MAX_SUBJECT_LINES or _ends_vv(own.text, in_zone):
                 break
             picked.append(_cut_date(view, own))
-        value = clean_subject(" ".join(p.text for p in picked))
+        value = clean_subject(" ".join(line_text(view, p) for p in picked))
         if value:
             return Found(value, view, tuple((p.start, p.end) for p in picked))
     return None

@@ -31,6 +31,23 @@ def lines_of(view: TextView) -> list[Span]:
     return [Span(s, e, view.text[s:e]) for s, e in zip(starts, ends, strict=True)]
 
 
+def line_text(view: TextView, span: Span) -> str:
+    """The span's text; when OCR merged two printed lines into one (words of two heights
+    interleaved: `Metro khẩn Bến cấp ...`), the upper line's words, then the lower's."""
+    words = view.words_in(span.start, span.end)
+    if len(words) < 4 or any(w.start < span.start or w.end > span.end for w in words):
+        return span.text
+    middles = sorted(((w.word.bbox[1] + w.word.bbox[3]) / 2, i) for i, w in enumerate(words))
+    heights = sorted(w.word.bbox[3] - w.word.bbox[1] for w in words)
+    gaps = [(middles[k + 1][0] - middles[k][0], k) for k in range(len(middles) - 1)]
+    gap, at = max(gaps)
+    if gap < 0.6 * heights[len(heights) // 2] or at < 1 or at > len(middles) - 3:
+        return span.text
+    rows = [sorted((words[i] for _, i in middles[: at + 1]), key=lambda w: w.word.bbox[0]),
+            sorted((words[i] for _, i in middles[at + 1 :]), key=lambda w: w.word.bbox[0])]  # fmt: skip
+    return " ".join(view.text[w.start : w.end] for row in rows for w in row)
+
+
 def _letters_only(text: str) -> str:
     """Folded, every non-letter a space: same length as `text`, so offsets carry over."""
     return "".join(c if c.isalpha() else " " for c in fold(text))

@@ -258,3 +258,22 @@ def test_handwritten_day_is_dropped_typed_month_kept() -> None:
     )  # fmt: skip
     letter = extract_letter(Document("0" * 64, (page,)))
     assert (letter.place, letter.date, letter.number, letter.symbol) == ("Hà Nội", "2026-04", None, "VPCP-CN")
+
+
+def test_two_printed_lines_merged_by_ocr_are_read_apart() -> None:
+    # OCR returned the words of two V/v lines as one line, interleaved by x.
+    upper = [("khẩn", 308), ("cấp", 405), ("đối", 480), ("với", 550), ("Dự", 633), ("án", 694)]
+    lower = [("Metro", 282), ("Bến", 402), ("Thành", 486), ("-", 606), ("Suối", 642), ("Tiên", 736)]
+    placed = [Word(t, (x, 612, x + 60, 656), 90.0) for t, x in upper]
+    placed += [Word(t, (x, 668, x + 60, 710), 90.0) for t, x in lower]
+    merged = Line(tuple(sorted(placed, key=lambda w: w.bbox[0])))
+    left = (
+        _line("VĂN PHÒNG CHÍNH PHỦ", 300, 400),
+        _line("Số: 3722/VPCP-CN", 320, 480),
+        _line("V/v cơ chế đặc thù xây dựng công trình", 280, 550),
+        merged,
+    )
+    page = Page(1, 2480, 3508, "ocr", (Zone(PageZone.HEADER_LEFT, left),))
+    letter = extract_letter(Document("0" * 64, (page,)))
+    want = "cơ chế đặc thù xây dựng công trình khẩn cấp đối với Dự án Metro Bến Thành - Suối Tiên"
+    assert letter.subject == want
