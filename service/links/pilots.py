@@ -119,9 +119,12 @@ def parse_records(data: bytes, filename: str | None = None) -> list[dict[str, An
             raise InvalidRequest("a JSON import is a list of pilot objects (or {\"pilots\": [...]})")
         return records
     reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames or "solution" not in reader.fieldnames:
-        raise InvalidRequest("a CSV import needs a header row with at least a `solution` column")
-    return [dict(row) for row in reader]
+    try:
+        if not reader.fieldnames or "solution" not in reader.fieldnames:
+            raise InvalidRequest("a CSV import needs a header row with at least a `solution` column")
+        return [dict(row) for row in reader]
+    except csv.Error as exc:  # e.g. a bare carriage return inside an unquoted field
+        raise InvalidRequest(f"the CSV is not valid: {exc}") from None
 
 
 def import_records(session: Session, records: list[dict[str, Any]]) -> dict[str, int]:
