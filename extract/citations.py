@@ -23,6 +23,7 @@ from .fuzzy import fold
 from .model import Citation, Region
 from .nlp import folded_text
 from .respelling import respelled
+from .symbols import repair_groups, repair_type_group
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
@@ -158,6 +159,7 @@ def _read(text: str, start: int, end: int, number: str) -> _Found | None:
         return None  # a bare `12/ABC` with nothing that says it is a document number
     if doc_type in (None, "văn bản"):
         doc_type = _type_of_symbol(number) or doc_type
+    number = _repaired(number, doc_type)
     date = _date_after(text, folded, end)
     issuer = _issuer_after(text, folded, date[2] if date else _skip_bad_date(folded, end))
     if issuer is None and type_at is not None:
@@ -176,6 +178,21 @@ def _type_before(before: str, offset: int) -> tuple[str | None, int | None]:
         return None, None
     word = re.sub(r"\s+", " ", m.group(1))
     return _TYPES.get(word), offset + m.start(1)
+
+
+def _repaired(number: str, doc_type: str | None) -> str:
+    """OCR's T/I/1/l swaps in the symbol's type group (`88/TIr-STTTT` → `88/TTr-STTTT`), and a type
+    group one edit off the type the text names (`Tờ trình số 88/TTt-...`)."""
+    m = re.match(r"(\d+/(?:\d{4}/)?)(.+)$", number)
+    if m is None:
+        return number
+    try:
+        symbol = repair_groups(m.group(2))
+        if doc_type not in (None, "văn bản", "công văn"):
+            symbol = repair_type_group(symbol, doc_type)
+    except Exception:  # a repair that fails leaves the number as read
+        return number
+    return m.group(1) + symbol
 
 
 def _type_of_symbol(number: str) -> str | None:

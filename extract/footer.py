@@ -17,7 +17,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from .evidence import regions
-from .fuzzy import fold, similar
+from .fuzzy import fold
 from .listing import find_list_keyword
 from .model import Region, Signer
 from .respelling import respelled
@@ -25,7 +25,7 @@ from .textview import TextView
 from .views import Extraction, ZoneViews
 
 _PREFIX = re.compile(
-    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L)[ \t]*\.[ \t]*(?=\S|$)"
+    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI)[ \t]*\.[ \t]*(?=\S|$)"
     r"|(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,}))"
 )  # `KT. CHỦ TỊCH`, or `KT CHỦ TỊCH` when OCR lost the dot
 _POST_WORDS = (
@@ -304,7 +304,8 @@ def _clean_item(text: str) -> str:
         text = text[:-2].rstrip(" ;,.")
     if _is_luu(text):
         return clean_luu(text)
-    if similar(text, "Như trên") >= 85:
+    bare = re.sub(r"[\s\"'.,;:\-–]+", "", fold(text))
+    if bare and fuzz.ratio(bare, "nhutren") >= 80:
         return "Như trên"
     return text
 
@@ -325,6 +326,8 @@ def clean_luu(text: str) -> str:
     body = re.sub(r"\([^)]*\)?", " ", body)
     units = [u.strip(" .;:") for u in body.split(",")]
     units = [u for u in units if u]
+    if units and units[0] != "VT" and re.fullmatch(r"V[A-Z1Iil|]", units[0]):
+        units[0] = "VT"  # the file copy goes to the văn thư first (VT): OCR reads it `VF`, `VI`
     while len(units) > 1 and _initials(units[-1]):
         units.pop()
     return "Lưu: " + ", ".join(units) if units else "Lưu"
@@ -378,7 +381,12 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
                 j += 1
             j += 1
             # `KT. CỤC TRƯỞNG` / `CỤC CHUYỂN ĐỔI SỐ QUỐC GIA`: the unit the post belongs to, no post itself.
-            while j < len(usable) and _caps(usable[j].text) and not _POST_CAPS.search(usable[j].text):
+            while (
+                j < len(usable)
+                and _caps(usable[j].text)
+                and not _POST_CAPS.search(usable[j].text)
+                and len(usable[j].text.split()) >= 2  # a unit's name, not a seal's stray letters
+            ):
                 if _PREFIX.match(usable[j].text.strip()) or _person(usable[j].text.strip()):
                     break
                 if _post_like(usable[j].text, _posts_for(authority)) is not None:
@@ -398,8 +406,10 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
                 position, snapped = usable[k], like
                 continue
         if (authority or position) and _person(text):
-            name = usable[k]
-            break
+            if name is None or (_caps(name.text) and not _caps(text)):
+                name = usable[k]  # a name in capitals may be seal text: a mixed-case one wins
+            if not _caps(text):
+                break
     if not authority and position is None and name is None:
         return None, {}
     if position is None and authority and re.match(r"Q\s*\.", authority[-1].text.strip()):
@@ -418,6 +428,8 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
 
 
 def _dotted(authority: str) -> str:
+    """`KT CHỦ TỊCH` → `KT. CHỦ TỊCH`; `IL.`/`TI.` (OCR's `TL.`) → `TL.`."""
+    authority = re.sub(r"(?<![\w.])(?:IL|TI)[ \t]*\.", "TL.", authority)
     return re.sub(r"(?<![\w.])(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,})", r"\1. ", authority)
 
 
@@ -463,7 +475,7 @@ def _surname(name: str) -> str:
     common surname has those letters."""
     first, _, rest = name.partition(" ")
     canon = _SURNAME_BY_FOLD.get(fold(first))
-    return f"{canon} {rest}" if canon and first != canon and first.lower() == fold(first) else name
+    return f"{canon} {rest}" if canon and first != canon and rest else name
 
 
 def _noise(text: str) -> bool:

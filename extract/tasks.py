@@ -418,11 +418,8 @@ def _lead_bodies(text: str, start: int, end: int) -> list[tuple[int, int]]:
         return []
     rest = _skip_space(text, text.index(":", found.end) + 1, end)
     # `Sở X:` then its tasks (children, or an action after the colon); not `Lãnh đạo các phòng: A, B`.
-    return (
-        found.bodies
-        if rest >= end or PREDICATE.match(folded_text(text), rest) or _ITEM.match(text, rest)
-        else []
-    )
+    acts = PREDICATE.match(folded_text(text), rest) and not _NOT_ORDERING.match(folded_text(text), rest)
+    return found.bodies if rest >= end or acts or _ITEM.match(text, rest) else []
 
 
 def _task(
