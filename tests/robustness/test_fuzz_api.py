@@ -98,6 +98,11 @@ def test_no_5xx_and_no_route_open_without_a_key(live: Server) -> None:  # noqa: 
         for op in operations:
             _fuzz(live, op, who, headers, examples, letter_id, tally)
 
+    # Found by this fuzzing once: a CSV with a bare carriage return in a field (was a 500).
+    with live.client("clerk") as clerk:
+        csv_file = ("p.csv", b"solution,notes\r\na\rb,c\n", "text/csv")
+        r = clerk.post("/api/pilots/import", files=[("file", csv_file)])
+        assert r.status_code == 422 and r.json()["error"] == "invalid-request", r.text
     assert live.client(None).get("/healthz").status_code == 200
     # Append-only under fuzzing: every entry written before is still there, unchanged.
     assert rows(live, "SELECT * FROM audit_log ORDER BY id")[: len(audit_before)] == audit_before
