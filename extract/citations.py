@@ -146,7 +146,12 @@ def _is_own_number_line(text: str, start: int) -> bool:
     line_start = max(text.rfind("\n", 0, start) + 1, start - 12)
     if line_start > 0 and text[line_start - 1] != "\n":
         return False  # more than `Số:` before it on the line
-    return re.fullmatch(r"\s*s[oố]\s*:?\s*", fold(text[line_start:start])) is not None
+    before = text[line_start:start]
+    # `Số: 25/UBND-KGVX` (the colon, or at the head of the page); a wrapped `Quyết định\nsố 505/...`
+    # in the body is a citation.
+    return re.fullmatch(r"\s*S[oốỐO]\s*:\s*|\s*S[oố]\s*", before) is not None and (
+        ":" in before or start < 600
+    )
 
 
 def _read(text: str, start: int, end: int, number: str) -> _Found | None:

@@ -304,6 +304,7 @@ def _clean_item(text: str) -> str:
         text = text[:-2].rstrip(" ;,.")
     if _is_luu(text):
         return clean_luu(text)
+    text = _PURPOSE.sub(_purpose, text)
     bare = re.sub(r"[\s\"'.,;:\-–]+", "", fold(text))
     if bare and fuzz.ratio(bare, "nhutren") >= 80:
         return "Như trên"
@@ -311,6 +312,17 @@ def _clean_item(text: str) -> str:
 
 
 _LUU = re.compile(r"\s*[-–]?\s*l[uưù]u\s*(?::|[;.]?\s*(?:vt|v[ăa]n\s+th[uư]))", re.I)
+
+
+# Purpose tags (`(để b/c)` report, `(để biết)`, `(để t/h)` carry out, `(để p/h)` cooperate): OCR
+# reads `(b/C)` or drops the last letter `(b/)`; the tag has one spelling per first letter.
+_PURPOSE = re.compile(r"\((để\s+|đề\s+|de\s+)?([bBtTpP])\s*/\s*([a-zA-Z]?)\)")
+_TAGS = {"b": "b/c", "t": "t/h", "p": "p/h"}
+
+
+def _purpose(m: re.Match[str]) -> str:
+    lead = "để " if m.group(1) else ""
+    return f"({lead}{_TAGS[m.group(2).lower()]})"
 
 
 def _is_luu(text: str) -> bool:

@@ -555,7 +555,7 @@ def _subject(text: str, start: int, end: int) -> BodyList | None:
     (`Kết thúc thời gian thử nghiệm, các sở, ban, ngành ... chủ động phối hợp ...`)."""
     if head_at(text, start) is not None:
         found = parse_list(text, start, end)
-        return found if found.bodies else None
+        return _past_broken_heads(text, found, end) if found.bodies else None
     if PREDICATE.match(folded_text(text)[start : start + 30]):
         return None  # the clause opens with an action (`Chủ trì, phối hợp với X, Y ...`): no subject
     m = re.search(r",\s+", text[start : min(end, start + 160)])
@@ -566,6 +566,34 @@ def _subject(text: str, start: int, end: int) -> BodyList | None:
         return None
     found = parse_list(text, at, end)
     return found if found.bodies and found.predicate is not None else None
+
+
+_RESPONSIBLE = re.compile(r"(?:chiu|co)\s+trach\s+nhiem")
+
+
+def _past_broken_heads(text: str, found: BodyList, end: int) -> BodyList:
+    """`...; Chủ tịichUBND các huyện; Giám đốc ... chịu trách nhiệm`: OCR broke a head inside the
+    list, which stopped at its `;`. When `chịu/có trách nhiệm` closes the clause further on, the
+    `;` pieces up to it are bodies all the same."""
+    if found.predicate is not None or not text[found.end : found.end + 3].lstrip().startswith(";"):
+        return found
+    m = _RESPONSIBLE.search(folded_text(text), found.end, min(end, found.end + 400))
+    if m is None:
+        return found
+    bodies = list(found.bodies)
+    for piece in re.finditer(r"[^;]+", text[found.end : m.start()]):
+        s = _skip_space(text, found.end + piece.start(), m.start())
+        e = found.end + piece.end()
+        if head_at(text, s) is not None:
+            sub = parse_list(text, s, m.end())
+            if sub.bodies and sub.predicate in (None, m.start()):
+                bodies.extend(sub.bodies)
+                continue
+        while e > s and text[e - 1] in " \t\n,":
+            e -= 1
+        if e > s:
+            bodies.append((s, e))
+    return BodyList(bodies, end=m.start(), predicate=m.start(), strong=True)
 
 
 def _not_ordering(text: str, predicate: int) -> bool:
