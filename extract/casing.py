@@ -34,6 +34,8 @@ ENTERPRISE_NOUNS = {"tập đoàn", "tổng công ty", "công ty", "chi nhánh",
 PLACE_NOUNS: tuple[str, ...] = (
     "thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường", "đặc khu",
 )  # fmt: skip
+# Words `normal_case` spells from its lexicon (OCR repaired): later repairs leave them be.
+LEXICON_SYLLABLES = frozenset(w for phrase in (*BODY_NOUNS, *PLACE_NOUNS) for w in phrase.split())
 # Place nouns that start common words inside a field name (`Lao động - Thương binh và Xã hội`).
 _NOT_PLACE = {("xa", "hoi"), ("tinh", "than"), ("quan", "ly"), ("quan", "su"), ("phuong", "an"),
               ("phuong", "tien"), ("huyen", "thoai"), ("tinh", "hinh")}  # fmt: skip

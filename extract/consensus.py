@@ -49,8 +49,16 @@ def two_syllable_words() -> frozenset[str]:
     return frozenset(w.strip().lower() for w in text.split("\n") if len(w.split()) == 2)
 
 
-def respell(value: str, table: dict[str, Counter[str]], lexicon: frozenset[str] = frozenset()) -> str:
-    """`value` with each word pair that the letter never spells so re-marked as the letter does."""
+def respell(
+    value: str,
+    table: dict[str, Counter[str]],
+    lexicon: frozenset[str] = frozenset(),
+    protected: frozenset[str] = frozenset(),
+) -> str:
+    """`value` with each word pair that the letter never spells so re-marked as the letter does.
+
+    Words in `protected` (lower case) stay as they are: spellings already taken from a lexicon.
+    """
     proposals: dict[int, set[str]] = defaultdict(set)  # word start → replacement words
     pairs = _pairs(value)
     # A word inside a dictionary word as read (`chuyển đổi` of `chuyển đổi số`) is no misread.
@@ -79,7 +87,7 @@ def respell(value: str, table: dict[str, Counter[str]], lexicon: frozenset[str] 
     for i in reversed(range(len(words))):
         word = words[i]
         choices = proposals.get(word.start(), set())
-        if len(choices) != 1:
+        if len(choices) != 1 or word.group(0).lower() in protected:
             continue  # two pairs disagree about this word: leave it as read
         choice = choices.pop()
         left = words[i - 1].group(0) if i else None
@@ -112,7 +120,7 @@ def unglue(value: str, table: dict[str, Counter[str]]) -> str:
     def split(m: re.Match[str]) -> str:
         word = m.group(0)
         counts = squashed.get(fold(word))
-        if len(word) < 5 or not counts:
+        if len(word) < 3 or not counts:
             return word
         ranked = counts.most_common(2)
         if ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):

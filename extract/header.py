@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from ingest.model import Line
 
-from .casing import is_acronym, is_vietnamese_syllable, normal_case
+from .casing import LEXICON_SYLLABLES, is_acronym, is_vietnamese_syllable, normal_case
 from .consensus import respell, spellings, two_syllable_words, unglue
 from .fuzzy import fold
 from .headlines import (
@@ -72,7 +73,8 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         short = issuer
         issuer = _guard(lambda: _complete_issuer(short, views, head)) or issuer
         read = issuer
-        issuer = _guard(lambda: _respelled(read, views.whole, split_glued=True)) or issuer
+        lexicon_spelled = LEXICON_SYLLABLES
+        issuer = _guard(lambda: _respelled(read, views.whole, True, lexicon_spelled)) or issuer
     title: Found | None = _guard(lambda: _title(views, head))
     if number is not None:
         # The symbol's groups abbreviate the issuer and name the type the title prints.
@@ -238,14 +240,19 @@ def _with_symbol(number: Found, repaired: str) -> Found:
 
 def _issuer_block(views: ZoneViews, head: Head, number: Found | None) -> tuple[Found | None, Found | None]:
     """Parent body and issuer from the top-left zone, else from the head of the page."""
+    # OCR glues the syllables of capitals (`SỞY TẾ`); the letter's own text tells them apart.
+    ocr = any(w.word.confidence is not None for w in views.whole.words[:200])
+    table = spellings(views.whole.text) if ocr else None
     if views.header_left.text.strip():
-        found = _bodies(views.header_left, lines_of(views.header_left), number)
+        found = _bodies(views.header_left, lines_of(views.header_left), number, table)
         if found[1] is not None:
             return found
-    return _bodies(head.view, head.lines, number)
+    return _bodies(head.view, head.lines, number, table)
 
 
-def _bodies(view: TextView, lines: list[Span], number: Found | None) -> tuple[Found | None, Found | None]:
+def _bodies(
+    view: TextView, lines: list[Span], number: Found | None, table: dict[str, Counter[str]] | None = None
+) -> tuple[Found | None, Found | None]:
     """Capital lines above `Số:`; the last body named there issues, the one above is its parent."""
     stop = len(lines)
     if number is not None and number.view is view:
@@ -258,6 +265,8 @@ def _bodies(view: TextView, lines: list[Span], number: Found | None) -> tuple[Fo
         if kept is None or is_separator(kept.text) or _urgency_of(kept.text):
             continue
         cleaned = capital_text(kept)
+        if cleaned is not None and table:
+            cleaned = Span(cleaned.start, cleaned.end, unglue(cleaned.text, table))
         if cleaned is not None and is_capital_line(cleaned.text) and reads_as_name(cleaned.text):
             candidates.append(cleaned)
     units = split_units([c.text for c in candidates])
@@ -436,7 +445,8 @@ def _title(views: ZoneViews, head: Head) -> Found | None:
             seen += 1
             if (seen > 14 and view is not head.view) or body_start(line.text) in ("kinh gui", "can cu"):
                 break
-            name = type_of_title(line.text)
+            # Above the body a colon is OCR dust (`QUYẾT ĐỊNH:`); the enacting line comes after Căn cứ.
+            name = type_of_title(line.text.rstrip(" :"))
             if name:
                 return Found((name, i), view, ((line.start, line.end),))
     return None
@@ -444,8 +454,10 @@ def _title(views: ZoneViews, head: Head) -> Found | None:
 
 _FIRST_LINE_STOPS = ("kinh gui", "can cu", "article", "item")
 _SUBJECT_CONNECTOR = re.compile(r"(?:\b(?:của|và|cho|tại|với|về|trên|đến)|[,\-–])\s*$", re.IGNORECASE)
-_AUTHORITY = ("uy ban nhan dan", "hoi dong nhan dan", "ubnd", "bo truong", "chu tich", "giam doc",
-              "tong giam doc", "thu tuong", "chanh van phong", "truong ban")  # fmt: skip
+_AUTHORITY = ("uy ban nhan dan", "hoi dong nhan dan", "ubnd")
+# A post opening a capital line is the enacting authority (`CHỦ TỊCH ỦY BAN NHÂN DÂN ...`), never
+# a subject's continuation, whatever the line above ends with.
+_POSTS = ("bo truong", "chu tich", "giam doc", "tong giam doc", "thu tuong", "chanh van phong", "truong ban")
 
 
 def _title_subject(title: Found, issuer: Found | None) -> Found | None:
@@ -544,9 +556,13 @@ def _is_centred(margins: tuple[float, float] | None, box: Box | None) -> bool:
 
 def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
     text = re.sub(r"^[\W_]+", "", text)
-    if not picked or not is_capital_line(text) or _SUBJECT_CONNECTOR.search(picked[-1].text):
+    if not picked or not is_capital_line(text):
         return False
     folded = fold(text)
+    if folded.startswith(_POSTS):
+        return True
+    if _SUBJECT_CONNECTOR.search(picked[-1].text):
+        return False
     if issuer is not None and folded.startswith(fold(str(issuer.value)).split(" ")[0] + " "):
         first_words = " ".join(fold(str(issuer.value)).split()[:2])
         if folded.startswith(first_words):
@@ -554,7 +570,7 @@ def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
     return folded.startswith(_AUTHORITY)
 
 
-_VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!íìỉÍÀàẢảỰựỨứƯư.,]?\s?[vV]?[.,:;]?)(?=\s|$)")
+_VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!íìỉÍÀàẢảỰựỨứƯư.,]?\s?[vVwW]?[.,:;]?)(?=\s|$)")
 
 
 def _vv_at(text: str) -> re.Match[str] | None:
@@ -616,7 +632,9 @@ def _cut_date(view: TextView, line: Span) -> Span:
     return Span(line.start, line.start + m.start(), line.text[: m.start()])
 
 
-def _respelled(found: Found, whole: TextView, split_glued: bool = False) -> Found:
+def _respelled(
+    found: Found, whole: TextView, split_glued: bool = False, protected: frozenset[str] = frozenset()
+) -> Found:
     """OCR'd values take the tone marks the rest of the letter gives their words (`consensus`)."""
     regions = found.regions()
     if not regions or all(r.confidence is None for r in regions):
@@ -627,7 +645,7 @@ def _respelled(found: Found, whole: TextView, split_glued: bool = False) -> Foun
         table[key].subtract(counts)  # the value's own reading is no vote
     if split_glued:
         value = unglue(value, table)
-    return Found(respell(value, table, two_syllable_words()), found.view, found.spans)
+    return Found(respell(value, table, two_syllable_words(), protected), found.view, found.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

@@ -153,10 +153,20 @@ def capital_text(span: Span) -> Span | None:
     if not tokens:
         return None
     s, e = tokens[0].start(), tokens[-1].end()
-    kept = [t.group(0) for t in tokens if not _JUNK_TOKEN.match(t.group(0)) or t.group(0) in ("-", "–")]
+    words = [t.group(0) for t in tokens]
+    kept = [_trim_token(w) for w in words if not _JUNK_TOKEN.match(w) or w in ("-", "–")]
     # OCR glues the dash to the word before it (`NGHIỆP-`); the name prints it apart.
     text = re.sub(r"(?<=\w)([-–])(?=\s|$)", r" \1", " ".join(kept))
     return Span(span.start + s, span.start + e, text)
+
+
+def _trim_token(token: str) -> str:
+    """`'SỞ` → `SỞ`, `_ĐOANH` → `ĐOANH`, `TẬP-ĐOÀN` → `TẬP ĐOÀN`: quotes, rules and glued dashes
+    OCR puts on the words of a capital line."""
+    if token in ("-", "–"):
+        return token
+    token = re.sub(r"^[^\w&]+|^_+|[`'\"_;:|]+$", "", token)
+    return re.sub(r"(?<=[^\W\d_]{2})[-–](?=[^\W\d_]{2})", " ", token)
 
 
 # Openings of the body under the header, folded: where header rules stop reading.

@@ -7,7 +7,7 @@ import pytest
 from extract.casing import normal_case
 from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
-from extract.headlines import Span, strip_motto
+from extract.headlines import Span, capital_text, strip_motto
 from extract.places import repair_place
 from extract.symbols import (
     abbreviations_of,
@@ -292,3 +292,21 @@ def test_title_repairs_the_type_group(symbol: str, doc_type: str | None, repaire
 )  # fmt: skip
 def test_issuer_lines_read_as_names(line: str, name: bool) -> None:
     assert reads_as_name(line) is name
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [("'SỞ THÔNG TIN", "SỞ THÔNG TIN"), ("TẬP-ĐOÀN CÔNG NGHIỆP -", "TẬP ĐOÀN CÔNG NGHIỆP -"),
+     ("_ĐOANH NGHIỆP VIETTEL", "ĐOANH NGHIỆP VIETTEL"), ("TT9I VĂN PHÒNG CHÍNH PHỦ", "VĂN PHÒNG CHÍNH PHỦ"),
+     ("CÔNG NGHIỆP- ˆ VIỄN THÔNG", "CÔNG NGHIỆP - VIỄN THÔNG"), ("SGD&ĐT", "SGD&ĐT")],
+)  # fmt: skip
+def test_capital_text_without_ocr_dust(line: str, text: str) -> None:
+    got = capital_text(Span(0, len(line), line))
+    assert got is not None and got.text == text
+
+
+def test_unglue_short_words_and_protected_lexicon_spellings() -> None:
+    table = spellings("Sở Y tế; Sở Y tế. Tống công ty; Tống công ty; Tống công ty")
+    assert unglue("SỞY TẾ", table) == "SỞ Y TẾ"
+    # OCR spells `Tống` throughout; the lexicon's `Tổng` stays.
+    assert respell("Tổng công ty", table, protected=frozenset({"tổng"})) == "Tổng công ty"
