@@ -283,7 +283,7 @@ def clean(name: str) -> str:
     """One line, single spaces, no list punctuation at either end, OCR slips of the head words
     repaired (`Tống Công ty` → `Tổng Công ty`, `và-Doanh` → `và Doanh`, `cơ. quan` → `cơ quan`)."""
     out = " ".join(name.split())
-    out = re.sub(r"(?<=[a-zà-ỹđ])\.(?= [a-zà-ỹđ])", "", out)
+    out = re.sub(r"(?<=[a-zà-ỹđ])\.(?= [a-zà-ỹđ])|(?<=[:;,])\.(?= )", "", out)
     out = re.sub(r"(?<=\b[a-zà-ỹđ]{2})-(?=[A-ZÀ-ỸĐ])", " ", out)
     return canonical_heads(out.strip(" ,;:-–").rstrip(".").strip())
 
@@ -374,6 +374,9 @@ def parse_list(text: str, start: int, stop: int | None = None) -> BodyList:
                 i += 1
                 continue
             break
+        if tok.text == ":" and nxt is not None and nxt.text == "." and i + 2 < n:
+            nxt = tokens[i + 2]  # `các Bộ:. Công an`: a speck after the colon
+            i += 1
         if tok.text == ":":
             # `các Bộ: Công an, Tư pháp` is one body; `Sở X:` before a task list ends the list.
             if nxt is not None and nxt.capitalised and re.search(r"\bcac\s+\w+\s*$", folded[cur : tok.start]):

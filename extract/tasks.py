@@ -326,7 +326,8 @@ def _head_at(
     m = _KHOAN.match(text, at, line_end)
     if m:
         n = int(m.group(1))
-        if n == 1 or last_no.get(2) == n - 1:
+        # In sequence; the first may be 2 or 3 when OCR lost `1.` (`1ˆ Nội dung`).
+        if last_no.get(2) == n - 1 or (2 not in last_no and n <= 3):
             last_no[2] = n
             _reset(last_no, 2)
             return Unit(str(n), 2, at, m.end())
@@ -484,6 +485,8 @@ def _sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
             continue  # an abbreviation or a list number, not the end of a sentence
         if m.group() == ":" and not re.match(r"\s*\n", text[at : at + 3]):
             continue  # `các Bộ: Công an, ...` inside a sentence
+        if m.group() == "." and text[start + m.start() - 1 : start + m.start()] in (":", ",", ";"):
+            continue  # `các Bộ:. Công an`: a speck after the punctuation, not a sentence end
         if text[s:at].strip():
             out.append((s, at))
         s = at
