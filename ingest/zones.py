@@ -25,6 +25,7 @@ from .model import Line, PageZone, Word, Zone
 
 GAP_HEIGHTS = 2.2  # a gap wider than this many text heights cuts a line (justified text stays under)
 GAP_PAGE = 0.025  # ... and wider than this share of the page width
+RELATIVE_GAP = 4.0  # ... or, near the middle of the page, this many times the line's word spacing
 MIN_GUTTER = 0.006  # narrowest header gutter, share of page width
 SOLID_CONF = 45.0  # OCR words under this confidence (seal, stamp, signature noise) do not shape zones
 HEADER_MAX = 0.5  # the header never reaches below half of page 1
@@ -155,10 +156,20 @@ def split_at_gaps(line: Line, page_width: float) -> list[Line]:
         return [Line(tuple(words))] if words else []
     height = statistics.median(_height(w) for w in words)
     limit = max(GAP_HEIGHTS * height, GAP_PAGE * page_width)
+    # Word spacing is even along a line, even a justified one; a gap many times the line's own
+    # spacing in the middle of the page is the gutter between two columns set close together
+    # (`VĂN PHÒNG CHÍNH PHỦ  CỘNG HÒA ...` at 5x the spacing but under the absolute limit).
+    spacing = statistics.median(
+        max(b.bbox[0] - a.bbox[2], 0.0) for a, b in zip(words, words[1:], strict=False)
+    )
+    relative = max(RELATIVE_GAP * spacing, 1.2 * height)
     parts: list[list[Word]] = [[words[0]]]
     right = words[0].bbox[2]
     for word in words[1:]:
-        if word.bbox[0] - right > limit:
+        gap = word.bbox[0] - right
+        middle = (word.bbox[0] + right) / 2
+        central = abs(middle - page_width / 2) < 0.2 * page_width
+        if gap > limit or (central and gap > relative and solid(word)):
             parts.append([word])
             right = word.bbox[2]
             continue
@@ -374,6 +385,8 @@ def header_end(rows: Sequence[Row], block: TextBlock, page_height: float) -> tup
             return i, cut if gaps else None
         if gaps and (_centred_title(row, block) or is_title_text(row.text)):
             return i, cut
+        if seen >= 2 and _centred_title(row, block) and is_title_text(row.text):
+            return i, None  # `QUYẾT ĐỊNH` under a header whose columns the OCR ran together
         gap = row_gap(row, block)
         if gap is not None:
             gaps.append(gap)
