@@ -36,7 +36,8 @@ from .textview import TextView
 from .views import Extraction, ZoneViews
 
 _ARTICLE = re.compile(r"dieu\s+(\d{1,3})\s*[.:]\s*", re.I)
-_KHOAN = re.compile(r"(\d{1,2})\s*\.\s+(?=\S)")
+# `1.`, and as OCR bends it on a degraded scan: `1,` `2:` (a speck for the dot).
+_KHOAN = re.compile(r"(\d{1,2})\s*[.,:]\s+(?=\S)")
 _DIEM = re.compile(r"([a-zđ])\s*\)\s+(?=\S)")
 _DASH = re.compile(r"[-–+]\s+(?=\S)")
 _ROMAN = re.compile(r"([IVX]{1,4})\s*\.\s+(?=\S)")
@@ -287,6 +288,10 @@ def _units(text: str, start: int, end: int) -> list[Unit]:
         nl = text.find("\n", pos, end)
         line_end = end if nl < 0 else nl
         lead = len(text[pos:line_end]) - len(text[pos:line_end].lstrip(" \t|"))
+        # Specks OCR reads before an item's number (`__2.`, `._1,`, `'a)`).
+        junk = re.match(r"[_.'‘’\"`~·•]{1,3}(?=\d{1,2}\s*[.,:]\s|[a-zđ]\)\s)", text[pos + lead : line_end])
+        if junk:
+            lead += junk.end()
         at = pos + lead
         unit = _head_at(text, folded, at, line_end, flat, last_no)
         if unit is not None:
