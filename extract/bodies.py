@@ -305,9 +305,9 @@ def canonical_heads(name: str) -> str:
     for key, canon in _CANONICAL_FOLDED:
         if folded.startswith(key) and (len(folded) == len(key) or not folded[len(key)].isalnum()):
             head = name[: len(key)]
-            if head != canon and head.lower() != canon.lower():
-                return canon + name[len(key) :]
-            return name
+            # The canon's letters with the printed case (`Tống công ty` → `Tổng công ty`).
+            fixed = "".join(c.upper() if p.isupper() else c.lower() for c, p in zip(canon, head, strict=True))
+            return fixed + name[len(key) :]
     return name
 
 

@@ -63,6 +63,8 @@ _REQUESTS = re.compile(
 _HEADER_DATE = re.compile(
     r"(?m)^[^\n,]{2,40},\s*ng\w{1,2}y\s*\d{0,2}\s*th\w{1,2}ng\s*\d{0,2}\s*n\w{1,2}m\s*\d{0,4}[ \t|]*$"
 )
+# A lead-in ends with a colon, OCR specks after it allowed (`đề nghị các đơn vị: ._`).
+_LEAD_IN_END = re.compile(r":[\s._'‘’\"`~·,]*$")
 _MAY_TRIGGER = re.compile(r"\b(?:giao|de\s+nghi|yeu\s+cau|uy\s+quyen|phan\s+cong|trinh)\b")
 _DEADLINE = re.compile(
     r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)\s*(?:ngay\s*)?"
@@ -123,7 +125,7 @@ def find_tasks(text: str, year: int | None = None, view: TextView | None = None)
     first_head = units[0].head if units else end
     preamble = _directive_clauses(text, start, first_head)
     inherited: list[tuple[int, int]] = []
-    if units and text[start:first_head].rstrip().endswith(":"):
+    if units and _LEAD_IN_END.search(text[max(start, first_head - 20) : first_head]):
         if preamble and preamble[-1].end >= len(text[:first_head].rstrip()) - 1:
             # `Sở Y tế đề nghị các đơn vị:` then `1. ...`, `2. ...`: the items are what they must do.
             inherited = preamble.pop().bodies
@@ -396,7 +398,7 @@ def _unit_tasks(
     for child in unit.children:
         child_tasks.extend(_unit_tasks(text, child, bodies or lead or inherited, year))
     if unit.children and child_tasks:
-        if bodies and not text[own_start:own_end].rstrip().endswith(":"):
+        if bodies and not _LEAD_IN_END.search(text[max(own_start, own_end - 20) : own_end]):
             return [_task(text, unit, own_start, own_end, bodies, year), *child_tasks]
         return child_tasks
     if bodies:
