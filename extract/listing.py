@@ -248,6 +248,17 @@ def recipients_heading(text: str, limit: int = 6000) -> Item | None:
     if found is not None:
         return found
     m = _TELEGRAM.search(folded_text(text), 0, stop)
-    if m is None or not re.match(r"\s*[-–+•]", text[m.end() : m.end() + 8]):
+    if m is not None and re.match(r"\s*[-–+•]", text[m.end() : m.end() + 8]):
+        return Item(m.start(), m.end())
+    return _unheaded_list(text)
+
+
+def _unheaded_list(text: str) -> Item | None:
+    """The body zone opens with a dashed list of bodies: the `Kính gửi:` a stamp hid from OCR.
+    (Only the body zone opens so; a whole text opens with the header.)"""
+    from .bodies import head_at
+
+    first = re.match(r"\s*([-–+•])\s*", text)
+    if first is None or head_at(text, first.end()) is None:
         return None
-    return Item(m.start(), m.end())
+    return Item(first.start(1), first.start(1))

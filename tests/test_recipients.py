@@ -9,6 +9,7 @@ import pytest
 
 from extract import recipients
 from extract.listing import find_heading
+from extract.textview import TextView
 from extract.views import ZoneViews
 
 LETTERS = Path(__file__).resolve().parent / "data" / "shared-letters"  # the 10 labelled letters
@@ -109,3 +110,14 @@ def test_items_without_dashes_or_semicolons_one_per_line() -> None:
 def test_body_sentence_after_a_same_line_recipient() -> None:
     text = "Kính gửi: Ủy ban nhân dân tỉnh Gia Lai\nSở Thông tin và Truyền thông nhận được Văn bản số 1/A-B"
     assert names(text) == ["Ủy ban nhân dân tỉnh Gia Lai"]
+
+
+def test_body_zone_opening_with_a_dashed_list_whose_heading_a_stamp_hid() -> None:
+    empty = TextView.of_text("")
+    body = TextView.of_text(
+        "- Ban Chỉ huy Phòng thủ dân sự tỉnh;\n- Các sở, ban, ngành của tỉnh.\nThực hiện ..."
+    )
+    views = ZoneViews(empty, empty, body, empty, empty, body)
+    out = recipients.extract(views).values["recipients"]
+    assert out == ["Ban Chỉ huy Phòng thủ dân sự tỉnh", "Các sở, ban, ngành của tỉnh"]
+    assert names("ỦY BAN NHÂN DÂN\n- Như trên;\n- Sở Y tế.") == []  # a whole text opens with its header

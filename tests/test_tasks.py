@@ -281,3 +281,17 @@ def test_ocr_names_take_the_letters_spelling_plain_text_keeps_its_own() -> None:
     text_layer = [Region(page=1, bbox=(0, 0, 1, 1), text="x", confidence=None)]
     assert respelled("UBND Thành phô", ocr, whole) == "UBND Thành phố"
     assert respelled("UBND Thành phô", text_layer, whole) == "UBND Thành phô"
+
+
+def test_item_numbers_as_ocr_bends_them() -> None:
+    text = (
+        "Sở Y tế đề nghị các đơn vị: ._\n"
+        "._1, Phối hợp với Viễn thông Gia Lai khảo sát hạ tầng;\n"
+        "__2. Cử cán bộ tham gia tập huấn.\n"
+        "3: Bảo đảm bí mật thông tin./."
+    )
+    assert summary(text) == [
+        ("1", ["các đơn vị"], None),
+        ("2", ["các đơn vị"], None),
+        ("3", ["các đơn vị"], None),
+    ]
