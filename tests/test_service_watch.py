@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import PYTHON, ROOT, Server
+from conftest import CELERY, CELERY_WORKERS, PYTHON, ROOT, Server
 
 
 def _wait_for(path: Path, timeout: float = 300) -> None:
@@ -22,6 +22,8 @@ def test_watch_folder_ingests_and_moves_files(server_factory: Server, tmp_path: 
                                               service_scan: bytes) -> None:
     inbox = tmp_path / "inbox"
     inbox.mkdir()
+    if CELERY:  # the watcher only queues; in Celery mode workers read what it queued
+        server_factory.start_workers(CELERY_WORKERS)
     log = open(tmp_path / "watch.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen([PYTHON, "-m", "service.cli", "watch", str(inbox), "--poll", "0.5"],
                             cwd=ROOT, env=server_factory.env(), stdout=log, stderr=subprocess.STDOUT)
