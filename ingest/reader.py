@@ -33,8 +33,14 @@ PageProgress = Callable[[int, int], None]  # (pages done, pages in all)
 # errors are RuntimeErrors too, but those say nothing about the file and stay as they are).
 _DECODER_ERRORS = (OSError, ValueError, EOFError, SyntaxError, struct.error, zlib.error, pdfium.PdfiumError)
 
-__all__ = ["PageProgress", "read_document", "sniff_media_type", "read_image_page", "pdf_pages",
-           "read_pdf_page"]
+__all__ = [
+    "PageProgress",
+    "read_document",
+    "sniff_media_type",
+    "read_image_page",
+    "pdf_pages",
+    "read_pdf_page",
+]
 
 
 @dataclass(frozen=True)
