@@ -25,6 +25,22 @@ needs_celery = pytest.mark.skipif(
                        "(CONGVAN_EXECUTOR=celery); not run in this pass")
 
 
+@pytest.fixture(autouse=True)
+def _servers_answer() -> None:
+    """In the scale-out pass a missing server is a failure, said as such."""
+    if not CELERY:
+        return
+    import redis
+
+    url = os.environ.get("CONGVAN_BROKER_URL", "")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=3).ping()
+    except Exception as exc:
+        pytest.fail(f"the scale-out pass needs Redis at {url}: {exc}")
+    if not os.environ.get("CONGVAN_DATABASE_URL", "").startswith("postgresql"):
+        pytest.fail("the scale-out pass needs PostgreSQL (CONGVAN_DATABASE_URL)")
+
+
 def _post(server: Server, name: str, data: bytes) -> dict:
     with server.client("clerk") as c:
         r = c.post("/api/letters", files=[("files", (name, data, "application/octet-stream"))])
@@ -101,6 +117,27 @@ def test_pages_of_one_pdf_spread_over_both_workers(server_factory: Server, long_
     letter = reader.get(f"/api/letters/{done['letter']}").raise_for_status().json()
     assert letter["source"]["sha256"] == entry["sha256"]
     assert _rows(server, f"SELECT count(*) FROM pages WHERE letter_id = {done['letter']}")[0][0] == 6
+
+
+def test_a_pdf_read_page_by_page_through_json_equals_one_pass() -> None:
+    """What the page tasks send back (JSON, as Celery carries it) and the assemble task zones
+    gives the very document a single pass reads: only the executor differs."""
+    import json
+    from dataclasses import asdict
+
+    from ingest import read_document
+    from ingest.limits import Limits
+    from ingest.model import Document
+    from ingest.reader import pdf_pages, read_pdf_page, zone_pages
+    from service.celery_app import _page_words
+
+    data = (ROOT / "samples" / "scans" / "stttt-gia-lai-2023-bao-cao-thu-nghiem.pdf").read_bytes()
+    whole = read_document(data, "a.pdf", Limits())
+    total = pdf_pages(data, Limits())
+    assert total == len(whole.pages) == 2
+    carried = [json.loads(json.dumps(asdict(read_pdf_page(data, n, total, Limits())))) for n in (2, 1)]
+    pages = zone_pages(sorted((_page_words(d) for d in carried), key=lambda p: p.number))
+    assert Document(whole.sha256, pages, "a.pdf", whole.media_type) == whole
 
 
 # -- deployment files: checked in every pass ------------------------------------------------
