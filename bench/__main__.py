@@ -153,6 +153,10 @@ def main(argv: list[str] | None = None) -> int:
         ("Extraction per letter, p95", f"{ext['p95_ms']:.1f} ms", ""),
     ]
     rows += service_bench.run(corpus, args)
+    from bench import scaleout_bench
+
+    print("7. scale-out: one Celery worker against two ...", file=sys.stderr)
+    rows += scaleout_bench.run(corpus, args)
     table = ["| figure | value | notes |", "|---|---|---|"] + [f"| {a} | {b} | {c} |" for a, b, c in rows]
     sections.append("\n".join(table))
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
