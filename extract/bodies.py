@@ -551,13 +551,25 @@ def _tags(window: str) -> tuple[tuple[str, str, int], ...]:
     return tuple((t.text, t.tag, t.start) for t in tagged(window))
 
 
+def _speck_at(text: str, tok: Token) -> bool:
+    """A dot with a line break next to it and a lower-case word after: OCR noise in a name."""
+    around = text[max(0, tok.start - 3) : tok.end + 4]
+    after = re.match(r"[\s.]*([^\s.])", text[tok.end : tok.end + 6])
+    return "\n" in around and after is not None and after.group(1).islower()
+
+
 def name_end(text: str, start: int, stop: int | None = None) -> int:
     """End of an organisation name starting at `start` (`Viettel Gia Lai` in
     `Viettel Gia Lai về việc ...`): capitalised words, connectors between them and the
     administrative nouns names carry (`Ủy ban nhân dân tỉnh`, `UBND Thành phố`)."""
     stop = len(text) if stop is None else stop
     folded = folded_text(text)
-    tokens = syllables(text, start, min(stop, start + 200))
+    # Specks OCR reads at a line break inside a name (`Viễn ..\nthông`, `Thủ.\n.tướng`) are skipped.
+    tokens = [
+        t
+        for t in syllables(text, start, min(stop, start + 200))
+        if not (t.text == "." and _speck_at(text, t))
+    ]
     last = start
     for i, tok in enumerate(tokens):
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None

@@ -158,7 +158,7 @@ def _read(text: str, start: int, end: int, number: str) -> _Found | None:
     folded = folded_text(text)
     before = folded[max(0, start - 120) : start]
     doc_type, type_at = _type_before(before, start - len(before))
-    has_so = re.search(r"\bso\s*:?\s*$", before) is not None
+    has_so = re.search(r"\bso\s*:?\s*(?:[^\w\s]{1,3}|\w)?\s*$", before) is not None
     sym = number.split("/", 1)[-1]
     if doc_type is None and not has_so and "-" not in sym and "." not in sym and number.count("/") < 2:
         return None  # a bare `12/ABC` with nothing that says it is a document number
@@ -176,7 +176,8 @@ def _read(text: str, start: int, end: int, number: str) -> _Found | None:
 
 def _type_before(before: str, offset: int) -> tuple[str | None, int | None]:
     """The type word of this citation: right before `số`, or before `của X số` (issuer first)."""
-    m = re.search(r"(?:" + _TYPE_RE.pattern + r")\s*(?:so\s*:?)?\s*$", before)
+    # (OCR specks between `số` and the number: `Tờ trình số\n- 1342/...`, `số\nỀ\n178/...`.)
+    m = re.search(r"(?:" + _TYPE_RE.pattern + r")\s*(?:so\s*:?)?\s*(?:[^\w\s]{1,3}|\w)?\s*$", before)
     if m is None:
         m = re.search(_TYPE_RE.pattern + r"[^;:]{0,80}?cua\s+[^;:]{2,80}?\bso\s*:?\s*$", before)
     if m is None:
