@@ -283,6 +283,7 @@ def clean(name: str) -> str:
     """One line, single spaces, no list punctuation at either end, OCR slips of the head words
     repaired (`Tống Công ty` → `Tổng Công ty`, `và-Doanh` → `và Doanh`, `cơ. quan` → `cơ quan`)."""
     out = " ".join(name.split())
+    out = re.sub(r"(?<=\w)\. \.(?=\w)", " ", out)  # `Thủ. .tướng`: specks either side of a line break
     out = re.sub(r"(?<=[a-zà-ỹđ])\.(?= [a-zà-ỹđ])|(?<=[:;,])\.(?= )", "", out)
     out = re.sub(r"(?<=\b[a-zà-ỹđ]{2})-(?=[A-ZÀ-ỸĐ])", " ", out)
     return canonical_heads(out.strip(" ,;:-–").rstrip(".").strip())

@@ -67,7 +67,7 @@ _HEADER_DATE = re.compile(
 _LEAD_IN_END = re.compile(r":[\s._'‘’\"`~·,]*$")
 _MAY_TRIGGER = re.compile(r"\b(?:giao|de\s+nghi|yeu\s+cau|uy\s+quyen|phan\s+cong|trinh)\b")
 _DEADLINE = re.compile(
-    r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)\s*(?:ngay\s*)?"
+    r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)[\s.,]*(?:ngay\s*)?"
     r"(?:\d{1,2}\s*(?:h|gio)\s*\d{0,2}\s*(?:phut|')?\s*,?\s*(?:ngay\s*)?)?(?=\d)"
 )
 _IN_MONTH = re.compile(r"trong\s+(?=th\w{1,2}ng\s*\d)")
