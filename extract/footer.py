@@ -298,7 +298,7 @@ def _distribution(
 
 
 def _clean_item(text: str) -> str:
-    text = re.sub(r"^\s*[-–—+•·*]\s*", "", " ".join(text.split()))
+    text = re.sub(r"^\s*[-–—+•·*~_'`\"]+\s*", "", " ".join(text.split()))  # the dash and specks before it
     text = text.rstrip(" ;,.").strip()
     if text.endswith("./"):
         text = text[:-2].rstrip(" ;,.")
