@@ -168,7 +168,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     settings = Settings.from_env()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    _database(settings).dispose()  # the tables exist before the first task needs them
+    # No migration here: tasks only come from a web process, which migrates when it starts
+    # (several workers starting together would only contend for the schema lock).
     concurrency = args.concurrency if args.concurrency > 0 else settings.workers
     # Celery's prefork pool; each process loads the models once (service.celery_app._init_process).
     app.worker_main(["worker", "--loglevel", "INFO", "--pool", "prefork", "--concurrency", str(concurrency),
