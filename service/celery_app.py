@@ -54,7 +54,8 @@ def make_app(settings: Settings) -> Celery:
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
-        result_expires=24 * 3600,
+        # Only page results are kept (the assemble task reads them); they are big: an hour is plenty.
+        result_expires=3600,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
         broker_transport_options={
@@ -66,9 +67,9 @@ def make_app(settings: Settings) -> Celery:
             "visibility_timeout": 3600,
         },
     )
-    app.task(name="congvan.job", bind=True)(_job_task)
+    app.task(name="congvan.job", bind=True, ignore_result=True)(_job_task)
     app.task(name="congvan.page")(_page_task)
-    app.task(name="congvan.assemble")(_assemble_task)
+    app.task(name="congvan.assemble", ignore_result=True)(_assemble_task)
     return app
 
 
