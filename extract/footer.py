@@ -25,7 +25,7 @@ from .textview import TextView
 from .views import Extraction, ZoneViews
 
 _PREFIX = re.compile(
-    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI)[ \t]*\.[ \t]*(?=\S|$)"
+    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI)[ \t]*[.,][ \t]*(?=\S|$)"
     r"|(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,}))"
 )  # `KT. CHỦ TỊCH`, or `KT CHỦ TỊCH` when OCR lost the dot
 _POST_WORDS = (
@@ -441,7 +441,8 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
 
 def _dotted(authority: str) -> str:
     """`KT CHỦ TỊCH` → `KT. CHỦ TỊCH`; `IL.`/`TI.` (OCR's `TL.`) → `TL.`."""
-    authority = re.sub(r"(?<![\w.])(?:IL|TI)[ \t]*\.", "TL.", authority)
+    authority = re.sub(r"(?<![\w.])(?:IL|TI)[ \t]*[.,]", "TL.", authority)
+    authority = re.sub(r"(?<![\w.])(TM|KT|TL|TUQ|Q)[ \t]*,", r"\1.", authority)  # `KT,` is OCR's `KT.`
     return re.sub(r"(?<![\w.])(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,})", r"\1. ", authority)
 
 

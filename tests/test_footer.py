@@ -206,3 +206,11 @@ def test_seal_bent_signer_lines() -> None:
     assert out.values["signer"] == Signer(
         authority="KT. BỘ TRƯỞNG, CHỦ NHIỆM", position="PHÓ CHỦ NHIỆM", name="Phạm Mạnh Cường"
     )
+
+
+def test_authority_prefix_read_with_a_comma() -> None:
+    right = ["TM. ỦY BAN NHÂN DÂN", "KT, CHỦ TỊCH", "HO CHỦ TỊCH", "Nguyễn Thị Thanh Lịch"]
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT."], right, 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", position="PHÓ CHỦ TỊCH", name="Nguyễn Thị Thanh Lịch"
+    )
