@@ -41,5 +41,5 @@ def _assemble(views: ZoneViews, source: Source) -> Letter:
     number, symbol, date = (found.values.get(k) for k in ("number", "symbol", "date"))
     found.merge(citations.extract(views, own_number=number, own_symbol=symbol, letter_date=date))
     found.merge(tasks.extract(views, letter_date=date))
-    found.merge(footer.extract(views, symbol=symbol))
+    found.merge(footer.extract(views, symbol=symbol, number=number))  # the Lưu unit repairs both
     return Letter(source=source, evidence=found.evidence, **found.values)
