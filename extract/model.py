@@ -11,6 +11,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+# The fields of the letter's header (and title), read before the body: one value each.
+HEADER_FIELDS = (
+    "number", "symbol", "doc_type", "parent_body", "issuer", "place", "date", "subject", "urgency",
+)
+
 
 class Region(BaseModel):
     """Where a value was read: 1-based page, box in page pixels, text, confidence."""

@@ -21,22 +21,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.model import HEADER_FIELDS
 from ingest import CongvanError, Limits
 from ingest.errors import FileTooLarge
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, reported without a traceback
 EXIT_UNREADABLE = 2
-HEADER_FIELDS = (
-    "number",
-    "symbol",
-    "doc_type",
-    "parent_body",
-    "issuer",
-    "place",
-    "date",
-    "subject",
-    "urgency",
-)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else default
 
 
-def _env_float(name: str, default: float) -> float:
+def env_float(name: str, default: float) -> float:
     try:
         value = float(os.environ.get(name, ""))
     except ValueError:
@@ -54,7 +54,7 @@ class Settings:
             database_url=url,
             workers=_env_int("CONGVAN_WORKERS", os.cpu_count() or 1),
             max_files=_env_int("CONGVAN_MAX_FILES", 20),
-            job_lease_seconds=_env_float("CONGVAN_JOB_LEASE_SECONDS", 30.0),
+            job_lease_seconds=env_float("CONGVAN_JOB_LEASE_SECONDS", 30.0),
             open_docs=os.environ.get("CONGVAN_OPEN_DOCS", "1") != "0",
             limits=Limits.from_env(),
             executor="celery" if os.environ.get("CONGVAN_EXECUTOR", "").strip().lower() == "celery"

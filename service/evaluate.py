@@ -34,19 +34,10 @@ from typing import Any
 from rapidfuzz import fuzz
 from rapidfuzz.utils import default_process
 
+from extract.model import HEADER_FIELDS
 from ingest.errors import CongvanError
 
-SCALAR_FIELDS = (
-    "number",
-    "symbol",
-    "doc_type",
-    "parent_body",
-    "issuer",
-    "place",
-    "date",
-    "subject",
-    "urgency",
-)
+SCALAR_FIELDS = HEADER_FIELDS
 LIST_FIELDS = ("recipients", "distribution")
 FIELDS = (*SCALAR_FIELDS, "recipients", "references", "tasks", "distribution", "signer")
 SCAN_SUFFIXES = (".pdf", ".tif", ".tiff", ".png", ".jpg", ".jpeg")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
-import os
 import secrets
 import threading
 import time
@@ -37,6 +36,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from . import deadlines
+from .config import env_float
 from .db import Database
 from .errors import InvalidRequest, NotFound
 from .models import utcnow
@@ -51,14 +51,6 @@ SENDERS = 4  # deliveries sent at the same time
 MAX_BACKOFF_SECONDS = 6 * 3600.0
 
 
-def _env_number(name: str, default: float) -> float:
-    try:
-        value = float(os.environ.get(name, ""))
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
 @dataclass(frozen=True)
 class WebhookSettings:
     max_attempts: int = 8
@@ -71,12 +63,12 @@ class WebhookSettings:
     @classmethod
     def from_env(cls) -> WebhookSettings:
         return cls(
-            max_attempts=int(_env_number("CONGVAN_WEBHOOK_MAX_ATTEMPTS", cls.max_attempts)),
-            backoff_seconds=_env_number("CONGVAN_WEBHOOK_BACKOFF_SECONDS", cls.backoff_seconds),
-            timeout_seconds=_env_number("CONGVAN_WEBHOOK_TIMEOUT_SECONDS", cls.timeout_seconds),
-            poll_seconds=_env_number("CONGVAN_WEBHOOK_POLL_SECONDS", cls.poll_seconds),
-            deadline_window_days=int(_env_number("CONGVAN_DEADLINE_WINDOW_DAYS", cls.deadline_window_days)),
-            deadline_check_seconds=_env_number("CONGVAN_DEADLINE_CHECK_SECONDS", cls.deadline_check_seconds),
+            max_attempts=int(env_float("CONGVAN_WEBHOOK_MAX_ATTEMPTS", cls.max_attempts)),
+            backoff_seconds=env_float("CONGVAN_WEBHOOK_BACKOFF_SECONDS", cls.backoff_seconds),
+            timeout_seconds=env_float("CONGVAN_WEBHOOK_TIMEOUT_SECONDS", cls.timeout_seconds),
+            poll_seconds=env_float("CONGVAN_WEBHOOK_POLL_SECONDS", cls.poll_seconds),
+            deadline_window_days=int(env_float("CONGVAN_DEADLINE_WINDOW_DAYS", cls.deadline_window_days)),
+            deadline_check_seconds=env_float("CONGVAN_DEADLINE_CHECK_SECONDS", cls.deadline_check_seconds),
         )
 
     def backoff(self, attempts: int) -> float:
