@@ -130,8 +130,6 @@ def _job_task(task: Any, job_id: int) -> str:
         total = _split(job_id, attempt)
         if total is None:
             return worker.run_job(job_id, attempt)
-        if isinstance(total, str):
-            return total
         header = [task.app.signature("congvan.page", args=(job_id, attempt, n, total), priority=PAGE_PRIORITY)
                   for n in range(1, total + 1)]
         callback = task.app.signature("congvan.assemble", args=(job_id, attempt), priority=PAGE_PRIORITY)
@@ -139,9 +137,9 @@ def _job_task(task: Any, job_id: int) -> str:
         return "split"
 
 
-def _split(job_id: int, attempt: int) -> int | str | None:
-    """The page count when the job is a PDF long enough to spread; a final state when the
-    file is refused by the checks; None to read it in one pass."""
+def _split(job_id: int, attempt: int) -> int | None:
+    """The page count when the job is a PDF long enough to spread; None to read it in one
+    pass (short files, images, and files the checks refuse: run_job reports those)."""
     assert _settings is not None and worker._db is not None
     with worker._db.read() as session:
         job = session.get(Job, job_id)
