@@ -338,8 +338,10 @@ def clean_luu(text: str) -> str:
     body = re.sub(r"\([^)]*\)?", " ", body)
     units = [u.strip(" .;:") for u in body.split(",")]
     units = [u for u in units if u]
-    if units and units[0] != "VT" and re.fullmatch(r"V[A-Z1Iil|]", units[0]):
-        units[0] = "VT"  # the file copy goes to the văn thư first (VT): OCR reads it `VF`, `VI`
+    if units and units[0] != "VT" and re.fullmatch(r"V[A-Z1Iil|][FPEr'`]?", units[0]):
+        # The file copy goes to the văn thư first (VT): OCR reads it `VF`, `VI`, and reads the
+        # comma after it as a letter (`VTF`, `VTr`).
+        units[0] = "VT"
     while len(units) > 1 and _initials(units[-1]):
         units.pop()
     return "Lưu: " + ", ".join(units) if units else "Lưu"

@@ -146,6 +146,8 @@ def test_nhu_tren_matched_with_ocr_errors() -> None:
         ("Lưu: VT, ĐT (M).", "Lưu: VT, ĐT"),
         ("Lưu: VT, KGVX", "Lưu: VT, KGVX"),
         ("Lưu VT, NC.", "Lưu: VT, NC"),
+        ("Lưu: VTF, CNTT", "Lưu: VT, CNTT"),  # OCR read the comma after VT as a letter
+        ("Lưu: VI, KGVX.", "Lưu: VT, KGVX"),
     ],
 )
 def test_luu_line_without_the_drafters_initials(printed: str, kept: str) -> None:
