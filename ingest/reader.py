@@ -20,6 +20,7 @@ from PIL import Image
 
 from . import deskew, images, pdf
 from .errors import DamagedFile, FileTooLarge
+from .header_look import header_second_look, rescue_header
 from .limits import Limits
 from .model import Document, Line, Page, TextSource, Word
 from .ocr import image_dpi, ocr_lines
@@ -109,8 +110,9 @@ def zone_pages(read: list[PageWords]) -> tuple[Page, ...]:
 
 
 def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool = True) -> PageWords:
-    """OCR one grey page image: orientation, deskew, one Tesseract pass (and, on the footer
-    page only, a second look at a signer block the pass missed: see `ingest.signer`)."""
+    """OCR one grey page image: orientation, deskew, one Tesseract pass (and second looks: on
+    page 1 at a `Số:` / date row the pass missed, see `ingest.header_look`; on the footer page
+    at a signer block the pass missed, see `ingest.signer`)."""
     guess = deskew.estimate(image)
     rotation, skew = guess.rotation, guess.skew
     if not guess.sure or guess.rotation:
@@ -119,6 +121,8 @@ def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool 
     upright = deskew.straighten(image, rotation, skew)
     dpi = image_dpi(image)
     lines = ocr_lines(upright, limits.ocr_seconds, dpi)
+    if number == 1 and header_second_look():
+        lines = rescue_header(upright, lines, limits.ocr_seconds, dpi)
     if signer_second_look() and (last or holds_noi_nhan(lines, float(upright.width))):
         lines = rescue_signer(upright, lines, number == 1, limits.ocr_seconds, dpi)
     return PageWords(
