@@ -419,7 +419,7 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
             if _POST_CAPS.search(text) or like is not None:
                 position, snapped = usable[k], like
                 continue
-        if (authority or position) and _person(text):
+        if (authority or position) and _person(_restored(text)):
             if name is None or (_caps(name.text) and not _caps(text)):
                 name = usable[k]  # a name in capitals may be seal text: a mixed-case one wins
             if not _caps(text):
@@ -435,7 +435,7 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
     pos_text = (snapped or _snap(" ".join(position.text.split()))) if position else None
     if position:
         ev["/signer/position"] = position.regions()
-    name_text = _surname(" ".join(name.text.split())) if name else None
+    name_text = _surname(_restored(" ".join(name.text.split()))) if name else None
     if name:
         ev["/signer/name"] = name.regions()
     return Signer(authority=auth_text, position=pos_text, name=name_text), ev
@@ -491,6 +491,18 @@ def _surname(name: str) -> str:
     first, _, rest = name.partition(" ")
     canon = _SURNAME_BY_FOLD.get(fold(first))
     return f"{canon} {rest}" if canon and first != canon and rest else name
+
+
+def _restored(name: str) -> str:
+    """`rần Quốc Huy` → `Trần Quốc Huy`: the seal's ring hid the first letters of the surname; restored
+    only when exactly one common surname ends with what is left."""
+    first, _, rest = name.strip().partition(" ")
+    if not first or not first[0].islower() or not rest or not rest[0].isupper():
+        return name
+    ends = {n for n in _SURNAME_LIST if n.lower().endswith(first) and len(n) > len(first)}
+    if not ends and len(first) >= 3:  # the mark misread too: compare without marks
+        ends = {n for n in _SURNAME_LIST if fold(n).endswith(fold(first)) and len(n) > len(first)}
+    return f"{ends.pop()} {rest}" if len(ends) == 1 else name
 
 
 def _noise(text: str) -> bool:

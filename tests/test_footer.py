@@ -216,3 +216,18 @@ def test_authority_prefix_read_with_a_comma() -> None:
     assert out.values["signer"] == Signer(
         authority="TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", position="PHÓ CHỦ TỊCH", name="Nguyễn Thị Thanh Lịch"
     )
+
+
+@pytest.mark.parametrize(
+    ("read", "name"),
+    [("rần Quốc Huy", "Trần Quốc Huy"), ("ỗ Minh Tuấn", "Đỗ Minh Tuấn"), ("âm Hải Giang", "Lâm Hải Giang")],
+)
+def test_name_whose_first_letters_the_seal_hid(read: str, name: str) -> None:
+    right = ["GIÁM ĐỐC", read]
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT, KDGP."], right, 80.0))
+    assert out.values["signer"] == Signer(authority=None, position="GIÁM ĐỐC", name=name)
+
+
+def test_lower_case_line_that_no_surname_ends_with_is_no_name() -> None:
+    out = footer.extract(zones(["Nơi nhận:", "- Lưu: VT."], ["GIÁM ĐỐC", "xq Minh Tuấn"], 80.0))
+    assert out.values["signer"].name is None
