@@ -462,8 +462,11 @@ def _split_rows(rows: Sequence[Row], cut: float, block: TextBlock) -> tuple[list
 
 
 def _cut_merged(seg: Line, cut: float, block: TextBlock) -> tuple[list[Word], list[Word]]:
+    """Cut a segment at its widest gap between solid words near the gutter. Words are atomic:
+    an unsure fragment inside that gap (`P` of `PHÓ` read apart on a degraded scan) goes to the
+    word it is nearer, and a segment with no such gap goes whole to the side holding most of it."""
     words = sorted(seg.words, key=lambda w: w.bbox[0])
-    best_i, best_gap = None, 0.0
+    best_i, best_prev, best_gap = None, 0, 0.0
     last_solid = 0  # measure gaps between real words: a `_` between columns is not text
     for i in range(1, len(words)):
         if not solid(words[i]):
@@ -472,12 +475,19 @@ def _cut_merged(seg: Line, cut: float, block: TextBlock) -> tuple[list[Word], li
         gap = words[i].bbox[0] - left_edge
         middle = (words[i].bbox[0] + left_edge) / 2
         if abs(middle - cut) < 0.1 * block.width and gap > best_gap:
-            best_i, best_gap = i, gap
+            best_i, best_prev, best_gap = i, last_solid, gap
         last_solid = i
     height = statistics.median(_height(w) for w in words)
     if best_i is None or best_gap < 0.8 * height:
-        return words, []  # running text, not two columns
-    return words[:best_i], words[best_i:]
+        # Running text, not two columns: one side. A right-hand line whose first word straddles
+        # the gutter (most of the line right of it) is the right column's; else the left's.
+        straddles = seg.bbox[0] > cut - 0.1 * block.width and (seg.bbox[0] + seg.bbox[2]) / 2 > cut
+        return ([], words) if straddles else (words, [])
+    left_edge, right_edge = words[best_prev].bbox[2], words[best_i].bbox[0]
+    at = best_i
+    while at - 1 > best_prev and right_edge - words[at - 1].bbox[2] < words[at - 1].bbox[0] - left_edge:
+        at -= 1  # a fragment in the gap nearer the right-hand word belongs to it
+    return words[:at], words[at:]
 
 
 def _is_page_number(row: Row, page_height: float) -> bool:
