@@ -285,3 +285,15 @@ def long_scan(service_scan: bytes) -> bytes:
     buf = io.BytesIO()
     page.save(buf, "PDF", save_all=True, append_images=[page.copy() for _ in range(5)], resolution=300)
     return buf.getvalue()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need the Celery executor run in the scale-out pass of scripts/test.sh only.
+
+    Outside it they are deselected, not skipped: a skip would read as a test that passed."""
+    if CELERY:
+        return
+    drop = [item for item in items if item.get_closest_marker("needs_celery")]
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = [item for item in items if not item.get_closest_marker("needs_celery")]
