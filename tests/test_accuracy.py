@@ -46,9 +46,9 @@ FLOORS = {
         "urgency": 0.97,
         "recipients": 0.97,
         "references": 0.94,
-        "tasks": 0.93,
-        "distribution": 0.83,
-        "signer": 0.76,
+        "tasks": 0.96,
+        "distribution": 0.86,
+        "signer": 0.80,
     },
     "degraded": {
         "number": 0.90,
@@ -64,7 +64,7 @@ FLOORS = {
         "references": 0.89,
         "tasks": 0.84,
         "distribution": 0.85,
-        "signer": 0.74,
+        "signer": 0.78,
     },
 }
 
