@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
+from pdfbytes import pdf_from_objects
 from PIL import Image
 from pypdf import PdfWriter
 
@@ -256,18 +257,7 @@ def _cid_junk_pdf(page_png: bytes) -> bytes:
         b"<< /Type /FontDescriptor /FontName /Junk /Flags 4 /FontBBox [0 0 1000 1000] /ItalicAngle 0 "
         b"/Ascent 800 /Descent -200 /CapHeight 700 /StemV 80 >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_from_objects(objects)
 
 
 def test_cid_junk_text_layer_is_ocrd(page1_png: bytes) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pypdfium2 as pdfium
+from pdfbytes import pdf_from_objects
 from PIL import Image, ImageDraw
 
 OCR_FREE = "ocr-free"  # refused before any decoding or OCR
@@ -90,32 +91,13 @@ def _text_image(size: tuple[int, int] = (900, 260)) -> Image.Image:
     return image
 
 
-def _pdf(objects: list[bytes], trailer_extra: bytes = b"") -> bytes:
-    """A PDF from object bodies (object n is objects[n-1]) with a correct xref table."""
-    out = io.BytesIO()
-    out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n"
-        % (len(objects) + 1, trailer_extra, xref)
-    )
-    return out.getvalue()
-
-
 def _page_pdf(
     catalog_extra: bytes = b"",
     media: bytes = b"[0 0 300 200]",
     extra: list[bytes] | None = None,
 ) -> bytes:
     content = b"BT /F1 12 Tf 20 100 Td (Cong van) Tj ET"
-    return _pdf(
+    return pdf_from_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -143,7 +125,7 @@ def _cid_only_pdf() -> bytes:
     glyph as `(cid:NN)`; the glyphs are drawn invisibly (3 Tr) so OCR sees a blank page."""
     glyphs = "".join(f"{i:04X}" for i in range(3, 40))
     ops = "".join(f"BT 3 Tr /F1 10 Tf 20 {180 - 14 * k} Td <{glyphs}> Tj ET\n" for k in range(12)).encode()
-    return _pdf(
+    return pdf_from_objects(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
@@ -285,7 +267,7 @@ def build() -> list[Hostile]:
         ),
         lambda: Hostile(
             "no-pages.pdf",
-            _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
+            pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [] /Count 0 >>"]),
             "damaged-file",
             "a valid PDF with zero pages",
         ),
