@@ -20,6 +20,7 @@ from importlib import resources
 
 from .fuzzy import fold
 from .places import tone_norm
+from .tonemarks import unhooks
 
 _WORD = re.compile(r"[^\W\d_]+")
 
@@ -90,6 +91,8 @@ def respell(
         if len(choices) != 1 or word.group(0).lower() in protected:
             continue  # two pairs disagree about this word: leave it as read
         choice = choices.pop()
+        if unhooks(word.group(0), choice):
+            continue  # a hooked reading (`đổi`) outvoted by acute ones (`đối`) is the right one
         left = words[i - 1].group(0) if i else None
         right = words[i + 1].group(0) if i + 1 < len(words) else None
         if _in_words(left, choice, right, lexicon) < _in_words(left, word.group(0), right, lexicon):

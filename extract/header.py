@@ -43,6 +43,7 @@ from .symbols import (
     type_of_title,
 )
 from .textview import TextView
+from .tonemarks import rehook
 from .units import split_units
 from .views import Extraction, ZoneViews
 
@@ -645,7 +646,8 @@ def _respelled(
         table[key].subtract(counts)  # the value's own reading is no vote
     if split_glued:
         value = unglue(value, table)
-    return Found(respell(value, table, two_syllable_words(), protected), found.view, found.spans)
+    value = respell(value, table, two_syllable_words(), protected)
+    return Found(rehook(value, table, two_syllable_words()), found.view, found.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

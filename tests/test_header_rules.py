@@ -19,6 +19,7 @@ from extract.symbols import (
     type_of_symbol,
     type_of_title,
 )
+from extract.tonemarks import rehook
 from extract.units import split_units
 
 
@@ -310,3 +311,20 @@ def test_unglue_short_words_and_protected_lexicon_spellings() -> None:
     assert unglue("SỞY TẾ", table) == "SỞ Y TẾ"
     # OCR spells `Tống` throughout; the lexicon's `Tổng` stays.
     assert respell("Tổng công ty", table, protected=frozenset({"tổng"})) == "Tổng công ty"
+
+
+def test_acute_read_for_a_hook_is_rehooked() -> None:
+    lexicon = frozenset({"thúc đẩy", "chuyển đổi", "đối số", "đấu giá", "bán đấu"})
+    # The dictionary knows `thúc đẩy`, not `thúc đấy`, even when the letter repeats the misread.
+    table = spellings("họp về thúc đấy hợp tác; thúc đấy")
+    assert rehook("về thúc đấy hợp tác", table, lexicon) == "về thúc đẩy hợp tác"
+    # `chuyển đổi` and `đối số` are both words: the letter decides, a tie going to the hook.
+    table = spellings("Chuyển đổi số; chuyển đối số")
+    assert rehook("Chuyển đối số", table, lexicon) == "Chuyển đổi số"
+    assert rehook("Chuyển đối số", spellings("đối số; đối số"), lexicon) == "Chuyển đối số"
+    assert rehook("bán đấu giá", spellings(""), lexicon) == "bán đấu giá"
+
+
+def test_respell_never_turns_a_hook_acute() -> None:
+    table = spellings("chuyển đối số; chuyển đối số; chuyển đối số")
+    assert respell("Chuyển đổi số", table) == "Chuyển đổi số"
