@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -111,12 +111,14 @@ class DirectiveParty(Base):
     """A body named by a directive, with its folded full name (`key`) for the assignee filter."""
 
     __tablename__ = "directive_parties"
+    # (key, directive_id): the assignee filter is answered from the index alone (migration 0005).
+    __table_args__ = (Index("ix_directive_parties_key_directive", "key", "directive_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     directive_id: Mapped[int] = mapped_column(ForeignKey("directives.id", ondelete="CASCADE"), index=True)
     role: Mapped[str] = mapped_column(String(12))  # assignee, cooperating
     name: Mapped[str] = mapped_column(String(500))
-    key: Mapped[str] = mapped_column(String(500), index=True)
+    key: Mapped[str] = mapped_column(String(500))
 
 
 class Correction(Base):

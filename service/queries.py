@@ -240,11 +240,21 @@ def list_directives(session: Session, *, assignee: str | None, due_before: str |
         stmt = stmt.where(DirectiveRow.deadline >= after)
     if q:
         stmt = stmt.where(*_full_text(session, DirectiveRow, q))
+    counted = stmt
     if assignee:
         keys = matching_party_keys(session, assignee)
-        stmt = stmt.where(DirectiveRow.id.in_(
+        # Counted through an IN list (the matches read off the (key, directive_id) index);
+        # listed through EXISTS, so that the list order (letter, position) is walked on its
+        # index and stops at the page's end, each directive probed on that index. Either
+        # form alone is slow one way: IN sorts every match (thousands for a common body)
+        # before the page, EXISTS probes every directive to count.
+        counted = stmt.where(DirectiveRow.id.in_(
             select(DirectiveParty.directive_id).where(DirectiveParty.key.in_(keys))))
-    total, rows = _paged(session, stmt.order_by(DirectiveRow.letter_id.desc(), DirectiveRow.position), page)
+        stmt = stmt.where(select(DirectiveParty.id).where(
+            DirectiveParty.directive_id == DirectiveRow.id, DirectiveParty.key.in_(keys)).exists())
+    total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0
+    ordered = stmt.order_by(DirectiveRow.letter_id.desc(), DirectiveRow.position)
+    rows = list(session.scalars(ordered.limit(page.limit).offset(page.offset)))
     wanted = select(LetterRow).options(load_only(*SUMMARY_COLUMNS)).where(
         LetterRow.id.in_({d.letter_id for d in rows}))
     letters = {r.id: r for r in session.scalars(wanted)} if rows else {}
