@@ -32,6 +32,7 @@ from .headlines import (
 )
 from .model import Region
 from .places import repair_place
+from .subjects import clean_subject, undash
 from .symbols import (
     CONG_VAN,
     abbreviations_of,
@@ -486,29 +487,14 @@ def _title_subject(title: Found, issuer: Found | None) -> Found | None:
             break
         if pending_blank and text[:1].isupper() and not is_capital_line(text):
             break  # plain text: a blank line, then a sentence: the body has begun
-        if picked and centred and not _is_centred(margins, _box(view, row)):
+        off_centre = centred and not _is_centred(margins, _box(view, row))
+        if picked and off_centre and not _wrapped(view, margins, picked, text):
             break
         picked.extend(row)
         if len(picked) >= MAX_SUBJECT_LINES:
             break
     value = clean_subject(" ".join(line_text(view, s) for s in picked))
     return Found(value, view, tuple((s.start, s.end) for s in picked)) if value else None
-
-
-_DUST = re.compile(r"(?<!\S)[.`'_~^·:;|]+(?!\S)")
-
-
-def clean_subject(text: str) -> str | None:
-    """Subject lines joined, without OCR dust: lone dots and ticks between words, a dot
-    glued before a lower-case word (`đổi. số`), a dash glued to the next word (`-quốc`),
-    rules and dashes before the first word, trailing dots, dashes and colons (a trích yếu
-    has no closing stop)."""
-    text = _DUST.sub(" ", " ".join(text.split()))
-    text = re.sub(r"(?<=[^\W\d_])\.(?=\s+[^\W\d_A-ZĐÀ-Ỹ])", "", text)
-    text = re.sub(r"(?<=\s)[-–](?=[^\W\d_])", "", text)
-    text = re.sub(r"^[\W_]+(?=\w)", "", " ".join(text.split()))
-    text = re.sub(r"(?:\s*(?:\.+|[:;`'_~^|—–-]+))+$", "", text).strip()
-    return text or None
 
 
 Box = tuple[float, float, float, float]
@@ -555,6 +541,15 @@ def _is_centred(margins: tuple[float, float] | None, box: Box | None) -> bool:
     return gap_l > 0.01 * width and abs(gap_l - gap_r) < 0.03 * width
 
 
+def _wrapped(view: TextView, margins: tuple[float, float] | None, picked: list[Span], text: str) -> bool:
+    """A capital subject that filled the measure goes on in capitals on the next line, which
+    need not look centred (`... TRÊN ĐỊA BÀN` / `TỈNH THANH HÓA ĐẾN NĂM 2025 ...`)."""
+    above = _box(view, picked[-1:])
+    if margins is None or above is None or not (is_capital_line(text) and is_capital_line(picked[-1].text)):
+        return False
+    return above[2] - above[0] >= 0.95 * (margins[1] - margins[0])
+
+
 def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
     text = re.sub(r"^[\W_]+", "", text)
     if not picked or not is_capital_line(text):
@@ -572,12 +567,14 @@ def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
 
 
 _VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!íìỉÍÀàẢảỰựỨứƯư.,]?\s?[vVwW]?[.,:;]?)(?=\s|$)")
+# `V/v.đề xuất`: OCR read the space after `V/v` as a stop, gluing the subject on.
+_VV_GLUED = re.compile(r"^[\W_]{0,2}(V[/\\|l]v[.,:;])(?=[^\W\d_])")
 
 
 def _vv_at(text: str) -> re.Match[str] | None:
     """`V/v` opening a line, as OCR reads it (`Vlv`, `V/V`, `VỰv`, `Ví`, `VÀ,`); not the word `VÀ`
     that opens the second line of a name (`BỘ THÔNG TIN` / `VÀ TRUYỀN THÔNG`)."""
-    m = _VV.match(text)
+    m = _VV.match(text) or _VV_GLUED.match(text)
     if m is None:
         return None
     bare = m.group(1).replace(" ", "")
@@ -636,7 +633,8 @@ def _cut_date(view: TextView, line: Span) -> Span:
 def _respelled(
     found: Found, whole: TextView, split_glued: bool = False, protected: frozenset[str] = frozenset()
 ) -> Found:
-    """OCR'd values take the tone marks the rest of the letter gives their words (`consensus`)."""
+    """OCR'd values take the tone marks the rest of the letter gives their words (`consensus`,
+    `tonemarks`) and lose the dashes it never prints between them (`subjects.undash`)."""
     regions = found.regions()
     if not regions or all(r.confidence is None for r in regions):
         return found  # a text layer or plain text is spelled as printed
@@ -647,7 +645,8 @@ def _respelled(
     if split_glued:
         value = unglue(value, table)
     value = respell(value, table, two_syllable_words(), protected)
-    return Found(rehook(value, table, two_syllable_words()), found.view, found.spans)
+    value = undash(rehook(value, table, two_syllable_words()), table)
+    return Found(value, found.view, found.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

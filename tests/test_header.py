@@ -176,6 +176,33 @@ def _centred(text: str, y: float, left: float = 380, right: float = 2240) -> Lin
     return _line(text, x0, y)
 
 
+def test_vv_glued_to_the_subject_by_a_stop() -> None:
+    got = header(CONG_VAN.format(so="Số:", vv="V/v.triển").replace("triển triển", "triển"))
+    assert got["subject"] == "triển khai các nội dung hợp tác về chuyển đổi số"
+
+
+def test_capital_subject_that_fills_the_measure_goes_on() -> None:
+    body = (
+        _centred("QUYẾT ĐỊNH", 900),
+        _line("VỀ VIỆC BAN HÀNH KẾ HOẠCH CHUYỂN ĐỔI SỐ TRÊN ĐỊA BÀN", 380, 960, 1860),
+        _line("TỈNH THANH HÓA ĐẾN NĂM 2025", 390, 1020, 1840),
+        _centred("ỦY BAN NHÂN DÂN TỈNH THANH HÓA", 1100),
+        _line("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 500, 1160, 1740),
+        _line("Căn cứ Nghị quyết số 17/NQ-CP ngày 07/3/2019 của Chính phủ;", 380, 1220, 1860),
+    )
+    page = Page(
+        1, 2480, 3508, "ocr",
+        (
+            Zone(PageZone.HEADER_LEFT, (_line("ỦY BAN NHÂN DÂN", 500, 200), _line("TỈNH THANH HÓA", 520, 260),
+                                        _line("Số: 4216/QĐ-UBND", 520, 320))),
+            Zone(PageZone.BODY, body),
+        ),
+    )  # fmt: skip
+    letter = extract_letter(Document("0" * 64, (page,)))
+    subject = "VỀ VIỆC BAN HÀNH KẾ HOẠCH CHUYỂN ĐỔI SỐ TRÊN ĐỊA BÀN TỈNH THANH HÓA ĐẾN NĂM 2025"
+    assert letter.subject == subject
+
+
 def test_zones_titled_subject_stops_at_the_body_paragraph() -> None:
     body = (
         _centred("THÔNG BÁO", 900),

@@ -9,6 +9,7 @@ from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, capital_text, strip_motto
 from extract.places import repair_place
+from extract.subjects import undash
 from extract.symbols import (
     abbreviations_of,
     parse_number,
@@ -269,10 +270,20 @@ def test_no_lone_symbol_in_words(after_so: str) -> None:
      ("Cảng hàng không -quốc tế", "Cảng hàng không quốc tế"),
      ("Bến Thành - Suối Tiên", "Bến Thành - Suối Tiên"),
      ("TP. Hồ Chí Minh", "TP. Hồ Chí Minh"), ("kinh tế - xã hội", "kinh tế - xã hội"),
-     ("___ Về việc đề nghị", "Về việc đề nghị"), ("KHAI . THÁC", "KHAI THÁC"), ("", None)],
+     ("___ Về việc đề nghị", "Về việc đề nghị"), ("KHAI . THÁC", "KHAI THÁC"), ("", None),
+     ("Nền tảng -_y tế", "Nền tảng y tế"), ("KHAI 'THÁC VÀ", "KHAI THÁC VÀ"),
+     ("Kế hoạch Bảoø đảm", "Kế hoạch Bảo đảm"),
+     ("MẠNG TIN. HỌC", "MẠNG TIN HỌC"), ("TP. HỒ CHÍ MINH", "TP. HỒ CHÍ MINH"), ("mạng Wifi", "mạng Wifi")],
 )  # fmt: skip
 def test_clean_subject(raw: str, clean: str | None) -> None:
     assert clean_subject(raw) == clean
+
+
+def test_a_dash_the_letter_never_prints_between_two_words_goes() -> None:
+    table = spellings("các nền tảng do doanh nghiệp hỗ trợ; phát triển kinh tế - xã hội")
+    assert undash("do doanh nghiệp - hỗ trợ", table) == "do doanh nghiệp hỗ trợ"
+    assert undash("kinh tế - xã hội", table) == "kinh tế - xã hội"
+    assert undash("Bến Thành - Suối Tiên", spellings("Bến Thành Suối Tiên")) == "Bến Thành - Suối Tiên"
 
 
 @pytest.mark.parametrize(
