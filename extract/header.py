@@ -17,7 +17,9 @@ from typing import Any
 
 from ingest.model import Line
 
+from . import years
 from .casing import LEXICON_SYLLABLES, is_acronym, is_vietnamese_syllable, normal_case
+from .citations import find_citations
 from .consensus import respell, spellings, two_syllable_words, unglue
 from .fuzzy import fold
 from .headlines import (
@@ -84,9 +86,11 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         doc_type_printed = str(title.value[0]) if title else None
         found_number = number
         number = _guard(lambda: _repair_symbol(found_number, name, doc_type_printed)) or number
-    symbol = number.value[1] if number else None
     dated: Found | None = _guard(lambda: _first(_place_date, [views.header_right, views.header_left], head))
-
+    if dated is not None:
+        read_date, read_number = dated, number
+        dated, number = _guard(lambda: _settle_year(read_date, read_number, views)) or (dated, number)
+    symbol = number.value[1] if number else None
     if title is not None:
         subject = _guard(lambda: _title_subject(title, issuer))
         doc_type: str | None = title.value[0]
@@ -399,6 +403,21 @@ def _mixed(words: list[str]) -> bool:
 SCRAWL_CONFIDENCE = 35.0  # a handwritten day or month reads as digits Tesseract doubts
 
 
+def _settle_year(dated: Found, number: Found | None, views: ZoneViews) -> tuple[Found, Found | None]:
+    """The date's year (and a legal document's number year) checked against the body (`years`)."""
+    words = dated.view.words_in(*dated.spans[-1])
+    confidence = words[-1].word.confidence if words else None
+    body = views.body.text
+    cited = [int(c.date[0][:4]) for c in find_citations(body) if c.date and c.date[0][:4].isdigit()]
+    full = number.value[0] if number else None
+    date, settled = years.settle(dated.value[1], confidence, full, body, cited)
+    if date != dated.value[1]:
+        dated = Found((dated.value[0], date), dated.view, dated.spans)
+    if number is not None and settled != full:
+        number = Found((settled, number.value[1]), number.view, number.spans)
+    return dated, number
+
+
 def _scrawled(view: TextView, m: re.Match[str], part: str) -> bool:
     """Whether the day (or month) was written by hand: OCR digits of very low confidence."""
     if not m[part]:
@@ -414,15 +433,32 @@ def header_date(day: str | None, month: str | None, year: str | None) -> str | N
     A blank month means no date: drafts carry a pre-printed year only (labels: null).
     """
     y = _digits(year)
-    mo = _digits(month)
-    if y is None or not 1900 <= y <= 2100 or mo is None or not 1 <= mo <= 12:
+    mo = _slot(month, 12)
+    if y is None or not 1900 <= y <= 2100 or mo is None:
         return None
-    d = _digits(day)
+    d = _slot(day, 31)
     from calendar import monthrange
 
     if d is None or not 1 <= d <= monthrange(y, mo)[1]:
         return f"{y:04d}-{mo:02d}"
     return f"{y:04d}-{mo:02d}-{d:02d}"
+
+
+# Letters OCR reads for digits in a typed date (`O` 0, `l` 1, `Z` 2, `S` 5, `B` 8).
+_LOOKALIKE_LETTERS = "OoDQIl|!iZzSsB"
+_LOOKALIKES = str.maketrans(_LOOKALIKE_LETTERS, "00001111122558")
+
+
+def _slot(text: str | None, high: int) -> int | None:
+    """A day (≤ 31) or month (≤ 12) as printed, else as OCR's lookalike letters read back, else
+    without a lookalike speck at its edge (`Z7` → 7); None when no reading is in range, and a
+    scrawl (`2Š`) is none."""
+    text = (text or "").strip(".,'`")
+    for reading in (text, text.translate(_LOOKALIKES), text.strip(_LOOKALIKE_LETTERS)):
+        number = _digits(reading)
+        if number is not None and 1 <= number <= high:
+            return number
+    return None
 
 
 def _digits(text: str | None) -> int | None:

@@ -22,6 +22,7 @@ from extract.symbols import (
 )
 from extract.tonemarks import rehook
 from extract.units import split_units
+from extract.years import settle
 
 
 @pytest.mark.parametrize(
@@ -144,7 +145,8 @@ def test_strip_motto(line: str, kept: str | None) -> None:
     ("day", "month", "year", "iso"),
     [("14", "8", "2023", "2023-08-14"), ("", "8", "2023", "2023-08"), ("2Š", "4", "2026", "2026-04"),
      ("31", "2", "2024", "2024-02"), ("", "", "2026", None), ("", "", None, None), ("5", "13", "2018", None),
-     ("05", "01", "2018", "2018-01-05")],
+     ("05", "01", "2018", "2018-01-05"), ("28", "Z7", "2023", "2023-07-28"),
+     ("1O", "l2", "2023", "2023-12-10")],
 )  # fmt: skip
 def test_header_date(day: str, month: str, year: str | None, iso: str | None) -> None:
     assert header_date(day, month, year) == iso
@@ -339,3 +341,26 @@ def test_acute_read_for_a_hook_is_rehooked() -> None:
 def test_respell_never_turns_a_hook_acute() -> None:
     table = spellings("chuyển đối số; chuyển đối số; chuyển đối số")
     assert respell("Chuyển đổi số", table) == "Chuyển đổi số"
+
+
+@pytest.mark.parametrize(
+    ("date", "conf", "number", "body", "cited", "settled"),
+    [
+        # A doubted year the body never names takes the variant it does name, no older than a citation.
+        ("2033-08-21", 83.0, None, "Văn bản ngày 14/4/2023; trước ngày 25/8/2023; đến năm 2025", [2023],
+         ("2023-08-21", None)),
+        ("2025-10-25", 86.0, None, "Kế hoạch ngày 04 tháng 9 năm 2023; đến hết ngày 31/3/2024", [2023],
+         ("2023-10-25", None)),
+        # A legal document's number carries the year of issue.
+        ("2009-12-24", 96.0, "33/2003/QĐ-UBND", "ngày 26/11/2003; ngày 10/4/2007", [2003, 2007],
+         ("2009-12-24", "33/2009/QĐ-UBND")),
+        # A year OCR is sure of, a year the body names, a text layer: as printed.
+        ("2009-12-24", 96.0, None, "ngày 10/4/2007; ngày 10/4/2008", [2007], ("2009-12-24", None)),
+        ("2024-06-17", 80.0, None, "trước ngày 31/7/2024", [2024], ("2024-06-17", None)),
+        ("2033-08-21", None, None, "ngày 14/4/2023", [2023], ("2033-08-21", None)),
+    ],
+)  # fmt: skip
+def test_year_settled_against_the_body(
+    date: str, conf: float | None, number: str | None, body: str, cited: list[int], settled: tuple
+) -> None:
+    assert settle(date, conf, number, body, cited) == settled
