@@ -79,6 +79,9 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         read = issuer
         lexicon_spelled = LEXICON_SYLLABLES
         issuer = _guard(lambda: _respelled(read, views.whole, True, lexicon_spelled)) or issuer
+    if parent is not None:
+        read_parent = parent  # printed in capitals and kept so, its marks repaired like the issuer's
+        parent = _guard(lambda: _respelled(read_parent, views.whole, True)) or parent
     title: Found | None = _guard(lambda: _title(views, head))
     if number is not None:
         # The symbol's groups abbreviate the issuer and name the type the title prints.

@@ -203,6 +203,16 @@ def test_capital_subject_that_fills_the_measure_goes_on() -> None:
     assert letter.subject == subject
 
 
+def test_parent_body_marks_repaired_from_the_letter() -> None:
+    left = (_line("TẬP ĐOÀN BƯU CHÍNH", 500, 200), _line("VIÊN THÔNG VIỆT NAM", 500, 260),
+            _line("VIỄN THÔNG GIA LAI", 520, 320), _line("Số: 1294/VNPT-GL-CNTT", 520, 380))
+    body = (_line("Kính gửi: Ủy ban nhân dân tỉnh Gia Lai", 500, 900),
+            _line("Viễn thông Gia Lai đề xuất; Tập đoàn Bưu chính Viễn thông Việt Nam hỗ trợ.", 380, 960))
+    page = Page(1, 2480, 3508, "ocr", (Zone(PageZone.HEADER_LEFT, left), Zone(PageZone.BODY, body)))
+    letter = extract_letter(Document("0" * 64, (page,)))
+    assert letter.parent_body == "TẬP ĐOÀN BƯU CHÍNH VIỄN THÔNG VIỆT NAM"
+
+
 def test_zones_titled_subject_stops_at_the_body_paragraph() -> None:
     body = (
         _centred("THÔNG BÁO", 900),
