@@ -48,7 +48,13 @@ _SYLLABLE = re.compile(
 )
 
 
-_ABBREVIATION_DOT = re.compile(r"^[A-ZĐ]{1,3}\.$")  # `TP.`, `TX.` keep their dot
+_ABBREVIATION_DOT = re.compile(r"^[A-ZĐ]{1,3}\.$")  # `TP.`, `TX.` keep their dot; `TIN.` is dust
+_DOTTED = re.compile(r"([^\W\d_]+)\.(?=[^\W\d_])")
+
+
+def _split_dotted(m: re.Match[str]) -> str:
+    """`TỈNH.HƯNG` → `TỈNH HƯNG`: OCR read the space as a dot; `TP.HCM` abbreviates (no vowel)."""
+    return m.group(0) if is_acronym(m.group(1)) else m.group(1) + " "
 
 
 def _fold_words(words: list[str]) -> tuple[str, ...]:
@@ -157,8 +163,8 @@ def normal_case(printed: str) -> str:
     """A body name in normal case; text already in mixed case is re-cased the same way."""
     kept_as_is = ("-", "–", "&")
     bare = (
-        w if w in kept_as_is or _ABBREVIATION_DOT.match(w) else w.strip("_.,;:*~`'")
-        for w in printed.replace("|", " ").split()
+        w if w in kept_as_is or (_ABBREVIATION_DOT.match(w) and is_acronym(w)) else w.strip("_.,;:*~`'")
+        for w in _DOTTED.sub(_split_dotted, printed.replace("|", " ")).split()
     )
     words = _unglue([w for w in bare if w])
     out: list[str] = []

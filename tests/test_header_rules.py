@@ -108,6 +108,9 @@ def test_type_of_title(line: str, doc_type: str | None) -> None:
         ("SỞ Y TẾ", "Sở Y tế"),
         ("TỈNH ỦY GIA LAI", "Tỉnh ủy Gia Lai"),
         ("ĐẢNG ỦY XÃ IA GRAI", "Đảng ủy xã Ia Grai"),
+        ("SỞ THÔNG TIN. VÀ TRUYỀN THÔNG", "Sở Thông tin và Truyền thông"),  # a speck after a syllable
+        ("ỦY BAN NHÂN DÂN TỈNH.HƯNG YÊN", "Ủy ban nhân dân tỉnh Hưng Yên"),  # a space read as a dot
+        ("ỦY BAN NHÂN DÂN TP. HỒ CHÍ MINH", "Ủy ban nhân dân TP. Hồ Chí Minh"),
     ],
 )
 def test_normal_case(printed: str, normal: str) -> None:
