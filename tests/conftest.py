@@ -17,6 +17,7 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,9 +76,18 @@ def free_port() -> int:
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """A fresh, empty database: SQLite under tmp_path, or a new PostgreSQL schema."""
+    with fresh_database(tmp_path / "data") as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(data_dir: Path) -> Iterator[str]:
+    """The database of one test server (also for module-scoped servers): SQLite in `data_dir`
+    by default, or a new schema on the PostgreSQL server named by CONGVAN_DATABASE_URL
+    (the second and scale-out passes of scripts/test.sh), dropped on exit."""
     base = os.environ.get("CONGVAN_DATABASE_URL", "").strip()
     if not base:
-        yield f"sqlite:///{tmp_path / 'data' / 'congvan.db'}"
+        yield f"sqlite:///{data_dir / 'congvan.db'}"
         return
     import sqlalchemy as sa
     from sqlalchemy.engine.url import make_url

@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 import pytest
 import sqlalchemy as sa
-from conftest import PYTHON, ROOT, Server, free_port
+from conftest import CELERY, CELERY_WORKERS, PYTHON, ROOT, Server, free_port, fresh_database
 from consistency import rows, upload, wait_all
 from live import seed_letter
 
@@ -38,30 +38,34 @@ MARKER = f"NOI-DUNG-MAT-{uuid.uuid4().hex}"  # file content that must never reac
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`congvan serve` (the command an operator runs, INFO logging) on a free loopback port."""
+    """`congvan serve` (the command an operator runs, INFO logging) on a free loopback port; in
+    the scale-out pass, with its `congvan worker` processes (INFO logging too)."""
     tmp = tmp_path_factory.mktemp("served")
-    server = Server(data_dir=tmp / "data", database_url=f"sqlite:///{tmp / 'data' / 'congvan.db'}")
-    server.data_dir.mkdir(parents=True)
-    server.port = free_port()
-    server.log_path = tmp / f"server-{server.port}.log"
-    with open(server.log_path, "wb") as log:
-        server.proc = subprocess.Popen([PYTHON, "-m", "service.cli", "serve", "--host", "127.0.0.1", "--port",
-                                        str(server.port)], cwd=ROOT, env=server.env(), stdout=log,
-                                       stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while True:
+    (tmp / "data").mkdir(parents=True)
+    with fresh_database(tmp / "data") as url:
+        server = Server(data_dir=tmp / "data", database_url=url)
+        server.port = free_port()
+        server.log_path = tmp / f"server-{server.port}.log"
         try:
-            if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200:
-                break
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline and server.proc.poll() is None, server.log()
-        time.sleep(0.2)
-    server.create_keys()
-    try:
-        yield server
-    finally:
-        server.crash()
+            with open(server.log_path, "wb") as log:
+                server.proc = subprocess.Popen([PYTHON, "-m", "service.cli", "serve", "--host", "127.0.0.1",
+                                                "--port", str(server.port)], cwd=ROOT, env=server.env(),
+                                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if httpx.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline and server.proc.poll() is None, server.log()
+                time.sleep(0.2)
+            if CELERY:
+                server.start_workers(CELERY_WORKERS)
+            server.create_keys()
+            yield server
+        finally:
+            server.crash()
 
 
 def web_and_api_routes() -> list[tuple[str, str]]:
@@ -176,6 +180,10 @@ def test_logs_hold_no_key_and_no_file_content(served: Server) -> None:
 
     log = Path(served.log_path).read_text(errors="replace")  # type: ignore[arg-type]
     assert "GET /api/letters" in log  # INFO access lines are there: the check below has something to look at
+    if CELERY:  # the jobs ran in the `congvan worker` processes: their logs too
+        workers = served.worker_logs()
+        assert "Task congvan.job" in workers and "succeeded" in workers, workers[-3000:]
+        log += workers
     for key in [*served.keys.values(), wrong]:
         assert key not in log and key[3:20] not in log
     assert MARKER not in log and MARKER[:20] not in log
