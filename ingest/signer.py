@@ -4,7 +4,7 @@ Tesseract's page segmentation often takes the signer block for a picture: the re
 and the signature overlap the post and the name, so the whole region is dropped (the
 real scan `vpcp-2026-3722` loses `KT. BỘ TRƯỞNG, CHỦ NHIỆM` and the name this way). The
 signer is a field users need, so on the footer page only, and only when the footer-right
-zone holds no signer post, the region right of the footer gutter is read again as one
+zone lacks the post or the name, the region right of the footer gutter is read again as one
 block of text (`--psm 6`) with only the darkest ink kept: a crop of about a sixth of the page
 (~0.15 s of Tesseract, against ~1.2 s for the page), not a second page pass.
 """
@@ -12,19 +12,21 @@ block of text (`--psm 6`) with only the darkest ink kept: a crop of about a sixt
 from __future__ import annotations
 
 import os
+import re
+from collections.abc import Callable
 
 import numpy as np
 from PIL import Image
 
 from .model import Line, PageZone, Word
 from .ocr import ocr_lines
-from .zones import is_signer_text, solid, zone_page
+from .zones import fold, is_signer_text, solid, zone_page
 
 
 def signer_second_look() -> bool:
     """On unless `CONGVAN_SIGNER_SECOND_LOOK=0`: it costs one small Tesseract run (~0.13 s CPU,
-    mostly loading the model) on a footer page whose signer the page pass lost, which on
-    seal-stamped letters is most footer pages (10 of 12 measured), about 7% of OCR throughput."""
+    mostly loading the model) on a footer page whose signer post or name the page pass lost or
+    cut, which on seal-stamped letters is most footer pages, about 7% of OCR throughput."""
     return os.environ.get("CONGVAN_SIGNER_SECOND_LOOK", "1") != "0"
 
 
@@ -33,12 +35,24 @@ REGION_HEIGHT = 0.28  # share of the page height below the footer start that a s
 
 
 def is_name_line(line: Line) -> bool:
-    """A signer's name: two to six capitalised words, not all capitals (`Nguyễn Thị Thanh Lịch`)."""
-    words = [w.text.strip(".,;:") for w in line.words if solid(w)]
+    """A signer's name: two to six capitalised words, not all capitals (`Nguyễn Thị Thanh Lịch`).
+    Every word with a letter counts, however faint: `D ố Minh Tuấn` is a name the seal damaged."""
+    words = [w.text.strip(".,;:") for w in line.words if any(ch.isalnum() for ch in w.text)]
     if not 2 <= len(words) <= 6:
         return False
     capitalised = all(w[:1].isupper() for w in words if w[:1].isalpha())
     return capitalised and any(ch.islower() for w in words for ch in w)
+
+
+_AUTHORITY = re.compile(r"(?:tm|kt|tl|tuq)(?:\s*[.,]|\s)")  # `KT CHỦ TỊCH`: OCR lost the dot
+
+
+def is_post_line(line: Line) -> bool:
+    """The signer's post (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC`, `Q. GIÁM ĐỐC`), not an authority step: after
+    `TM.`, `KT.`, `TL.` or `TUQ.` the decree puts the post on a line of its own, and that line is
+    the one the seal's rim crosses, so a block with its authority and name but no post lost it."""
+    text = fold(line.text).strip(" -—_|'\"")
+    return is_signer_text(text) and not _AUTHORITY.match(text)
 
 
 def needs_rescue(
@@ -50,7 +64,7 @@ def needs_rescue(
     if left is None and right is None:
         return None  # no footer on this page: nothing to rescue
     right_lines = right.lines if right else ()
-    if any(is_signer_text(ln.text) for ln in right_lines) and any(is_name_line(ln) for ln in right_lines):
+    if any(is_post_line(ln) for ln in right_lines) and any(is_name_line(ln) for ln in right_lines):
         return None
     footer_lines = [*(left.lines if left else ()), *right_lines]
     top = min(ln.bbox[1] for ln in footer_lines)
@@ -102,13 +116,39 @@ def rescue_signer(
         cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2
         return x0 <= cx <= x1 and y0 <= cy <= y1
 
-    # Keep what the page pass read; add the rows it missed (a line of the second look whose
-    # middle falls in no line the page pass has in the region).
-    taken = [ln.bbox for ln in lines if any(inside(w) for w in ln.words)]
+    return merge_rows(lines, moved, inside)
 
-    def new(line: Line) -> bool:
-        middle = (line.bbox[1] + line.bbox[3]) / 2
-        return not any(b[1] <= middle <= b[3] for b in taken) and any(solid(w) for w in line.words)
 
-    added = tuple(ln for ln in moved if new(ln))
-    return lines + added if added else lines
+def merge_rows(
+    lines: tuple[Line, ...], found: tuple[Line, ...], inside: Callable[[Word], bool]
+) -> tuple[Line, ...]:
+    """The page pass's lines with the second look's rows laid in: a row the page pass missed is
+    added; a row where the page pass read a post or name only in part (`CHỦ` for `CHỦ TỊCH`, the
+    seal's rim cut the rest) is replaced by the second look's, which reads it whole. Words left of
+    the region (the distribution list on the same row) are kept either way."""
+    out = list(lines)
+    for row in found:
+        if not any(solid(w) for w in row.words):
+            continue
+        parts = {i: Line(tuple(w for w in ln.words if inside(w))) for i, ln in enumerate(out)}
+        at = {i: part for i, part in parts.items() if part.words and _same_row(part, row)}
+        if at and not _fuller(row, list(at.values())):
+            continue
+        for i in at:
+            out[i] = Line(tuple(w for w in out[i].words if not inside(w)))
+        out.append(row)
+    return tuple(ln for ln in out if ln.words)
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    """Two readings of one row: their heights overlap by half the lower one (a caps word has no
+    descender, so the other reading's middle may fall just below it)."""
+    overlap = min(a.bbox[3], b.bbox[3]) - max(a.bbox[1], b.bbox[1])
+    return overlap >= 0.5 * min(a.bbox[3] - a.bbox[1], b.bbox[3] - b.bbox[1])
+
+
+def _fuller(row: Line, old: list[Line]) -> bool:
+    """The second look read a post or a name where the page pass read none on that row."""
+    if is_post_line(row):
+        return not any(is_post_line(ln) for ln in old)
+    return is_name_line(row) and not any(is_name_line(ln) for ln in old)

@@ -1,0 +1,51 @@
+"""The signer second look: when it runs (post or name missing) and how its rows are laid in."""
+
+from __future__ import annotations
+
+from ingest.model import Line, Word
+from ingest.signer import is_name_line, is_post_line, merge_rows
+
+
+def _line(text: str, x: float, y: float, conf: float = 95.0) -> Line:
+    words, pos = [], x
+    for part in text.split():
+        words.append(Word(part, (pos, y, pos + 30 * len(part), y + 40), conf))
+        pos += 30 * len(part) + 20
+    return Line(tuple(words))
+
+
+def test_a_post_is_not_an_authority_step() -> None:
+    assert is_post_line(_line("PHÓ CHỦ TỊCH", 0, 0))
+    assert is_post_line(_line("GIÁM ĐỐC", 0, 0))
+    assert is_post_line(_line("Q. GIÁM ĐỐC", 0, 0))
+    assert not is_post_line(_line("KT. CHỦ TỊCH", 0, 0))
+    assert not is_post_line(_line("KT CHỦ TỊCH", 0, 0))  # the dot lost
+    assert not is_post_line(_line("TM. ỦY BAN NHÂN DÂN", 0, 0))
+    assert not is_post_line(_line("CHỦ", 0, 0))  # the seal's rim took TỊCH
+
+
+def test_a_name_with_a_fragment_the_seal_left_is_no_name() -> None:
+    assert is_name_line(_line("Nguyễn Thị Thanh Lịch", 0, 0))
+    assert not is_name_line(_line("D ố Minh Tuấn", 0, 0, conf=30))
+    assert not is_name_line(_line("e Văn Thành", 0, 0))
+
+
+def test_second_look_replaces_a_partial_post_and_keeps_the_list_words() -> None:
+    row = Line(_line("- Như trên;", 100, 1000).words + _line("CHỦ", 1000, 1000).words)
+    page = (row, _line("Nguyễn Đức Thanh", 1000, 1400))  # the list item and the post read as one row
+    found = (_line("CHỦ TỊCH", 1000, 1004), _line("Nguyễn Đức Thanh", 1000, 1402))
+
+    def inside(word: Word) -> bool:
+        return word.bbox[0] >= 900
+
+    merged = merge_rows(page, found, inside)
+    texts = [ln.text for ln in merged]
+    assert "- Như trên;" in texts and "CHỦ TỊCH" in texts
+    assert texts.count("Nguyễn Đức Thanh") == 1  # a row the page pass read well stays as it was
+
+
+def test_second_look_adds_a_row_the_page_pass_lost() -> None:
+    page = (_line("KT. CHỦ TỊCH", 1000, 1000), _line("Dương Văn Hòa", 1000, 1400))
+    found = (_line("KT. CHỦ TỊCH", 1000, 1000), _line("PHÓ CHỦ TỊCH", 1000, 1060))
+    merged = merge_rows(page, found, lambda w: True)
+    assert [ln.text for ln in merged] == ["KT. CHỦ TỊCH", "Dương Văn Hòa", "PHÓ CHỦ TỊCH"]
