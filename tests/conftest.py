@@ -297,13 +297,79 @@ def long_scan(service_scan: bytes) -> bytes:
     return buf.getvalue()
 
 
+# -- the scale-out pass ---------------------------------------------------------------
+
+# Where scripts/test.sh looks for the scale-out pass's servers.
+TEST_REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('CONGVAN_TEST_REDIS_DB', '11')}"
+TEST_PG_URL = os.environ.get("CONGVAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+
+
+def scaleout_servers_problem(broker_url: str, database_url: str) -> str | None:
+    """Why the scale-out pass cannot run against these servers; None when both answer."""
+    import psycopg
+    import redis
+
+    problems = []
+    try:
+        redis.Redis.from_url(broker_url, socket_connect_timeout=3).ping()
+    except Exception as exc:
+        problems.append(f"Redis at {broker_url} does not answer ({_said(exc)})")
+    if not database_url.startswith("postgresql"):
+        problems.append(f"the store is not PostgreSQL (CONGVAN_DATABASE_URL={database_url!r})")
+    else:
+        try:
+            psycopg.connect(database_url.replace("postgresql+psycopg://", "postgresql://", 1),
+                            connect_timeout=3).close()
+        except Exception as exc:
+            problems.append(f"PostgreSQL at {database_url} does not answer ({_said(exc)})")
+    return "; ".join(problems) or None
+
+
+def _said(exc: Exception) -> str:
+    return " ".join(f"{type(exc).__name__}: {exc}".split())  # on one line
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _scaleout_servers_answer() -> None:
+    """In the scale-out pass every test needs Redis and PostgreSQL: without them each test
+    fails at once and says so, rather than after its jobs time out."""
+    if not CELERY:
+        return
+    problem = scaleout_servers_problem(os.environ.get("CONGVAN_BROKER_URL", ""),
+                                       os.environ.get("CONGVAN_DATABASE_URL", ""))
+    if problem:
+        pytest.fail(f"the scale-out pass (CONGVAN_EXECUTOR=celery) needs Redis and PostgreSQL: {problem}",
+                    pytrace=False)
+
+
+_NOT_RUN = pytest.StashKey[list[str]]()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests that need the Celery executor run in the scale-out pass of scripts/test.sh only.
 
-    Outside it they are deselected, not skipped: a skip would read as a test that passed."""
+    Outside it they are deselected, not skipped: a skip would read as a test that passed.
+    The run's summary names them and says why (see pytest_terminal_summary)."""
     if CELERY:
         return
     drop = [item for item in items if item.get_closest_marker("needs_celery")]
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = [item for item in items if not item.get_closest_marker("needs_celery")]
+        config.stash[_NOT_RUN] = [item.nodeid for item in drop]
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, exitstatus: int,
+                            config: pytest.Config) -> None:
+    not_run = config.stash.get(_NOT_RUN, [])
+    if not not_run:
+        return
+    problem = scaleout_servers_problem(TEST_REDIS_URL, TEST_PG_URL)
+    servers = (f"here {problem}" if problem else f"Redis ({TEST_REDIS_URL}) and PostgreSQL ({TEST_PG_URL}) "
+               "answer here, so scripts/test.sh runs them")
+    terminalreporter.write_sep("=", f"{len(not_run)} scale-out tests NOT RUN", yellow=True, bold=True)
+    terminalreporter.write_line(
+        "They need CONGVAN_EXECUTOR=celery with Redis and PostgreSQL (the scale-out pass of "
+        f"scripts/test.sh); {servers}.")
+    for nodeid in not_run:
+        terminalreporter.write_line(f"  not run: {nodeid}")
