@@ -113,15 +113,22 @@ def rescue_header(
                 continue
             if (ln.bbox[0] < gutter) == left_side and ln not in rows:
                 rows.append(ln)
-    known = [w.bbox for ln in lines for w in ln.words]
-
-    def fresh(word: Word) -> bool:
-        area = max((word.bbox[2] - word.bbox[0]) * (word.bbox[3] - word.bbox[1]), 1.0)
-        return all(_overlap(word.bbox, b) < OVERLAP * area for b in known)
-
+    # Only words the page pass was sure of count as read: it may have read the lost row as one
+    # doubtful scrawl (`nh`, confidence 19, across the whole `Số:` row), which the row replaces.
+    known = [w.bbox for ln in lines for w in ln.words if solid(w)]
     added = []
     for ln in rows:
-        words = tuple(w for w in ln.words if fresh(w))
+        words = tuple(w for w in ln.words if not _covered(w, known))
         if any(solid(w) for w in words):
             added.append(Line(words))
-    return lines + tuple(added) if added else lines
+    if not added:
+        return lines
+    new = [w.bbox for ln in added for w in ln.words]
+    kept = (Line(tuple(w for w in ln.words if solid(w) or not _covered(w, new))) for ln in lines)
+    return tuple(ln for ln in kept if ln.words) + tuple(added)
+
+
+def _covered(word: Word, boxes: list[BBox]) -> bool:
+    """Whether `boxes` cover a share of the word's box (a duplicate or a word it stands for)."""
+    area = max((word.bbox[2] - word.bbox[0]) * (word.bbox[3] - word.bbox[1]), 1.0)
+    return any(_overlap(word.bbox, b) >= OVERLAP * area for b in boxes)

@@ -72,6 +72,11 @@ def test_only_missing_rows_are_merged_without_duplicates(monkeypatch: pytest.Mon
     assert [ln.text for ln in zones[PageZone.HEADER_LEFT].lines][-1] == "Số: 38/2013/QĐ-UBND"
     assert sum(is_date_line(ln) for ln in zones[PageZone.HEADER_RIGHT].lines) == 1
 
+    # The page pass read the lost row as one doubtful scrawl: the row replaces it.
+    scrawl = Line((Word("nh", (560, 474, 1100, 520), 19.0),))
+    out = rescue_header(image, (*PAGE, scrawl), 30.0, 300)
+    assert [ln.text for ln in out[len(PAGE) :]] == ["Số: 38/2013/QĐ-UBND"]
+
     # Nothing missing: no second look at all.
     calls.clear()
     assert rescue_header(image, out, 30.0, 300) == out
