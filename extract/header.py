@@ -33,7 +33,7 @@ from .headlines import (
     strip_motto,
 )
 from .model import Region
-from .places import repair_place
+from .places import place_named_in, repair_place
 from .subjects import clean_subject, undash
 from .symbols import (
     CONG_VAN,
@@ -93,6 +93,10 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     if dated is not None:
         read_date, read_number = dated, number
         dated, number = _guard(lambda: _settle_year(read_date, read_number, views)) or (dated, number)
+    if dated is not None and dated.value[0]:
+        read_place, names = str(dated.value[0]), [str(f.value) for f in (issuer, parent) if f is not None]
+        place = _guard(lambda: place_named_in(read_place, names)) or read_place
+        dated = Found((place, dated.value[1]), dated.view, dated.spans)
     symbol = number.value[1] if number else None
     if title is not None:
         subject = _guard(lambda: _title_subject(title, issuer))

@@ -7,6 +7,8 @@ give `Hà Nội`.
 
 from __future__ import annotations
 
+from rapidfuzz.distance import Levenshtein
+
 from .fuzzy import fold
 
 PROVINCES: tuple[str, ...] = (
@@ -72,3 +74,18 @@ def repair_place(printed: str) -> str:
         return printed
     canonical = found[0]
     return printed if tone_norm(printed) == tone_norm(canonical) else canonical
+
+
+def place_named_in(printed: str, names: list[str]) -> str:
+    """`Gia Ea` (OCR) → `Gia Lai` when the issuer's name (`Ủy ban nhân dân tỉnh Gia Lai`) ends
+    with a place one or two letters off it: a body dates its letters where it sits. A place
+    read as a known province, or near no name of the letter, stays as read."""
+    words = printed.split()
+    if not words or province_at(words, 0) is not None:
+        return printed
+    for name in names:
+        tail = " ".join(name.split()[-len(words) :])
+        distance = Levenshtein.distance(fold(tail), fold(printed))
+        if 0 < distance <= 2 and len(printed) >= 4 and tail[:1].isupper():
+            return tail
+    return printed

@@ -8,7 +8,7 @@ from extract.casing import normal_case
 from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, capital_text, strip_motto
-from extract.places import repair_place
+from extract.places import place_named_in, repair_place
 from extract.subjects import undash
 from extract.symbols import (
     abbreviations_of,
@@ -367,3 +367,16 @@ def test_year_settled_against_the_body(
     date: str, conf: float | None, number: str | None, body: str, cited: list[int], settled: tuple
 ) -> None:
     assert settle(date, conf, number, body, cited) == settled
+
+
+@pytest.mark.parametrize(
+    ("printed", "names", "place"),
+    [
+        ("Gia Ea", ["Ủy ban nhân dân tỉnh Gia Lai"], "Gia Lai"),
+        ("Pleiku", ["Ủy ban nhân dân thành phố Pleiku"], "Pleiku"),
+        ("Hà Nội", ["Sở Y tế tỉnh Hà Nam"], "Hà Nội"),  # a province as read stays
+        ("Mỹ Tho", ["Ủy ban nhân dân tỉnh Tiền Giang"], "Mỹ Tho"),  # the seat, not the province
+    ],
+)
+def test_place_repaired_from_the_issuer_name(printed: str, names: list[str], place: str) -> None:
+    assert place_named_in(printed, names) == place
