@@ -34,7 +34,7 @@ from .headlines import (
 )
 from .model import Region
 from .places import place_named_in, repair_place
-from .subjects import clean_subject, undash
+from .subjects import UNREAD, clean_subject, fill_gaps, undash
 from .symbols import (
     CONG_VAN,
     abbreviations_of,
@@ -113,6 +113,8 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
     if subject is not None:
         read_subject = subject
         subject = _guard(lambda: _respelled(read_subject, views.whole)) or subject
+        spelled = subject
+        subject = _guard(lambda: _gaps_filled(spelled, views.body)) or subject
     urgency = _guard(lambda: _first(_urgency, [views.header_left, views.header_right, views.body], head))
 
     out = Extraction()
@@ -690,6 +692,15 @@ def _respelled(
     value = respell(value, table, two_syllable_words(), protected)
     value = undash(rehook(value, table, two_syllable_words()), table)
     return Found(value, found.view, found.spans)
+
+
+def _gaps_filled(found: Found, body: TextView) -> Found:
+    """The subject with the words OCR could not read taken from the body (`subjects.fill_gaps`)."""
+    words = [w for s, e in found.spans for w in found.view.words_in(s, e)]
+    unread = {w.word.text for w in words if w.word.confidence is not None and w.word.confidence < UNREAD}
+    if not unread:
+        return found
+    return Found(fill_gaps(str(found.value), unread, body.text), found.view, found.spans)
 
 
 # --- urgency ----------------------------------------------------------------------------

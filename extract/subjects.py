@@ -68,3 +68,62 @@ def undash(value: str, table: dict[str, Counter[str]]) -> str:
         return f"{m['a']} {m['b']}" if joined else m.group(0)
 
     return re.sub(r"(?<![^\W\d_])(?P<a>[^\W\d_]+) [-–] (?P<b>[^\W\d_]+)", drop, value)
+
+
+UNREAD = 30.0  # OCR confidence under which a subject word is taken as not read at all
+_ANCHOR = 2  # words read on each side of a gap, to find the same place in the body
+
+
+def fill_gaps(value: str, unread: set[str], body: str) -> str:
+    """Words OCR could not read (`ĐIỆN TỬ Ti nn ĐỊA BÀN`, confidence 0) replaced by the words the
+    body prints between the same neighbours (`điện tử trên địa bàn`): a decision restates its
+    subject in Điều 1, a công văn in its first paragraph. Only one reading of the gap may be
+    found there, never the gap as read."""
+    tokens = value.split()
+    keys = [_bare(t) for t in tokens]
+    body_tokens = body.split()
+    body_keys = [_bare(t) for t in body_tokens]
+    for start, end in reversed(_runs([t in unread for t in tokens])):
+        left, right = keys[max(start - _ANCHOR, 0) : start], keys[end : end + _ANCHOR]
+        if len(left) < _ANCHOR or len(right) < _ANCHOR:
+            continue
+        fills = {
+            " ".join(body_tokens[i + len(left) : j]).strip(",;")
+            for i, j in _between(body_keys, left, right, max_gap=end - start + 1)
+        }
+        fills = {f for f in fills if fold(f) != fold(" ".join(tokens[start:end]))}
+        if len({fold(f) for f in fills}) == 1:
+            fill = fills.pop()
+            capital = is_capital_line(" ".join(tokens[max(start - _ANCHOR, 0) : end + _ANCHOR]))
+            tokens[start:end] = (fill.upper() if capital else fill).split()
+    return " ".join(tokens)
+
+
+def _bare(token: str) -> str:
+    return fold(token).strip(".,;:()\"'“”")
+
+
+def _runs(flags: list[bool]) -> list[tuple[int, int]]:
+    """(start, end) of each run of true flags."""
+    out, start = [], None
+    for i, flag in enumerate([*flags, False]):
+        if flag and start is None:
+            start = i
+        elif not flag and start is not None:
+            out.append((start, i))
+            start = None
+    return out
+
+
+def _between(keys: list[str], left: list[str], right: list[str], max_gap: int) -> list[tuple[int, int]]:
+    """(i, j) for each place where `left`, then 1..max_gap words, then `right` occur in `keys`
+    (`left` starts at i, `right` at j)."""
+    out = []
+    for i in range(len(keys) - len(left)):
+        if keys[i : i + len(left)] != left:
+            continue
+        for gap in range(1, max_gap + 1):
+            j = i + len(left) + gap
+            if keys[j : j + len(right)] == right:
+                out.append((i, j))
+    return out

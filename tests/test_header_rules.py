@@ -9,7 +9,7 @@ from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, capital_text, strip_motto
 from extract.places import place_named_in, repair_place
-from extract.subjects import undash
+from extract.subjects import fill_gaps, undash
 from extract.symbols import (
     abbreviations_of,
     parse_number,
@@ -380,3 +380,14 @@ def test_year_settled_against_the_body(
 )
 def test_place_repaired_from_the_issuer_name(printed: str, names: list[str], place: str) -> None:
     assert place_named_in(printed, names) == place
+
+
+def test_unread_subject_words_filled_from_the_body() -> None:
+    value = "QUẢN LÝ HỆ THỐNG MỘT CỬA ĐIỆN TỬ Ti nn ĐỊA BÀN TỈNH LONG AN"
+    body = f"{value} ... Điều 1. Ban hành Quy chế quản lý hệ thống một cửa điện tử trên địa bàn tỉnh Long An."
+    filled = "QUẢN LÝ HỆ THỐNG MỘT CỬA ĐIỆN TỬ TRÊN ĐỊA BÀN TỈNH LONG AN"
+    assert fill_gaps(value, {"Ti", "nn"}, body) == filled
+    # Two readings in the body, or none: the gap stays as read.
+    twice = body + " Hệ thống một cửa điện tử của địa bàn."
+    assert fill_gaps(value, {"Ti", "nn"}, twice) == value
+    assert fill_gaps(value, {"Ti", "nn"}, "Điều 1. Ban hành.") == value
