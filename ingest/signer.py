@@ -51,7 +51,7 @@ def is_post_line(line: Line) -> bool:
     """The signer's post (`PHÓ CHỦ TỊCH`, `GIÁM ĐỐC`, `Q. GIÁM ĐỐC`), not an authority step: after
     `TM.`, `KT.`, `TL.` or `TUQ.` the decree puts the post on a line of its own, and that line is
     the one the seal's rim crosses, so a block with its authority and name but no post lost it."""
-    text = fold(line.text).strip(" -—_|'\"")
+    text = re.sub(r"^[\W_]+", "", fold(line.text))  # seal specks and quotes before the text
     return is_signer_text(text) and not _AUTHORITY.match(text)
 
 
@@ -148,7 +148,23 @@ def _same_row(a: Line, b: Line) -> bool:
 
 
 def _fuller(row: Line, old: list[Line]) -> bool:
-    """The second look read a post or a name where the page pass read none on that row."""
+    """The second look read a post or a name where the page pass read none on that row, or read
+    the same with more of its capitalised letters (`PHÓ CHỦ TỊCH` for `HÓ Ề` + `CHỦ TỊCH`,
+    `l Dương Văn Hòa` for `) ương Văn Hòa`); a name never replaces a post."""
     if is_post_line(row):
-        return not any(is_post_line(ln) for ln in old)
-    return is_name_line(row) and not any(is_name_line(ln) for ln in old)
+        same = [ln for ln in old if is_post_line(ln)]
+    elif _named(row) and not any(is_post_line(ln) for ln in old):
+        same = [ln for ln in old if is_name_line(ln)]
+    else:
+        return False
+    return not same or _capital_letters(row) > sum(_capital_letters(ln) for ln in old)
+
+
+def _named(line: Line) -> bool:
+    """A name once seal specks (faint or one-letter words) are set aside."""
+    words = tuple(w for w in line.words if solid(w))
+    return bool(words) and is_name_line(Line(words))
+
+
+def _capital_letters(line: Line) -> int:
+    return sum(sum(ch.isalpha() for ch in w.text) for w in line.words if solid(w) and w.text[:1].isupper())

@@ -49,3 +49,17 @@ def test_second_look_adds_a_row_the_page_pass_lost() -> None:
     found = (_line("KT. CHỦ TỊCH", 1000, 1000), _line("PHÓ CHỦ TỊCH", 1000, 1060))
     merged = merge_rows(page, found, lambda w: True)
     assert [ln.text for ln in merged] == ["KT. CHỦ TỊCH", "Dương Văn Hòa", "PHÓ CHỦ TỊCH"]
+
+
+def test_second_look_replaces_a_post_or_name_read_in_part() -> None:
+    page = (
+        _line("HÓ", 1000, 1000),
+        _line("CHỦ TỊCH", 1100, 1005),  # the page pass cut the post in two lines
+        Line((Word(")", (990, 1400, 1000, 1440), 20.0), *_line("ương Văn Hòa", 1010, 1400).words)),
+    )
+    found = (
+        _line("PHÓ CHỦ TỊCH", 1000, 1002),
+        Line((Word("l", (980, 1400, 990, 1440), 30.0), *_line("Dương Văn Hòa", 1000, 1400).words)),
+    )
+    merged = merge_rows(page, found, lambda w: True)
+    assert [ln.text for ln in merged] == ["PHÓ CHỦ TỊCH", "l Dương Văn Hòa"]
