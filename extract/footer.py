@@ -25,7 +25,7 @@ from .textview import TextView
 from .views import Extraction, ZoneViews
 
 _PREFIX = re.compile(
-    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI)[ \t]*[.,][ \t]*(?=\S|$)"
+    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI|TIM)[ \t]*[.,][ \t]*(?=\S|$)"
     r"|(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,}))"
 )  # `KT. CHỦ TỊCH`, or `KT CHỦ TỊCH` when OCR lost the dot
 _POST_WORDS = (
@@ -47,6 +47,7 @@ _KNOWN_POSTS = (
     "THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "HIỆU TRƯỞNG", "VIỆN TRƯỞNG",
 )  # fmt: skip
 _KNOWN_FOLDED = tuple((post, fold(post)) for post in _KNOWN_POSTS)
+_PERSONAL_POSTS = tuple(post for post in _KNOWN_POSTS if "BAN NHÂN DÂN" not in post)
 _SURNAME_LIST = (
     "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
     "Ngô", "Dương", "Lý", "Đồng", "Trương", "Đinh", "Lâm", "Mai", "Tô", "Hà", "Đào", "Cao", "Lương",
@@ -376,48 +377,19 @@ def repair_symbol(symbol: str | None, distribution: list[str]) -> str | None:
 
 def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]]]:
     usable = [t for t in (_trim_marks(s) for s in lines) if t is not None and not _noise(t.text)]
-    authority: list[Segment] = []
+    authority, start = _authority(usable)
+    candidates = _posts_for(authority)
     position: Segment | None = None
     name: Segment | None = None
-    i = 0
-    # Authority lines (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`), a bare `TM.` joined to the next line.
-    while i < len(usable) and not authority:
-        if _PREFIX.match(usable[i].text.strip()):
-            break
-        i += 1
-    j = i
-    while j < len(usable):
-        text = usable[j].text.strip()
-        if _PREFIX.match(text):
-            authority.append(usable[j])
-            if re.fullmatch(r"\S+\s*\.", text) and j + 1 < len(usable) and _caps(usable[j + 1].text):
-                authority.append(usable[j + 1])
-                j += 1
-            j += 1
-            # `KT. CỤC TRƯỞNG` / `CỤC CHUYỂN ĐỔI SỐ QUỐC GIA`: the unit the post belongs to, no post itself.
-            while (
-                j < len(usable)
-                and _caps(usable[j].text)
-                and not _POST_CAPS.search(usable[j].text)
-                and len(usable[j].text.split()) >= 2  # a unit's name, not a seal's stray letters
-            ):
-                if _PREFIX.match(usable[j].text.strip()) or _person(usable[j].text.strip()):
-                    break
-                if _post_like(usable[j].text, _posts_for(authority)) is not None:
-                    break  # the post, bent by the seal (`ĐXHỦ NHIỆM`)
-                authority.append(usable[j])
-                j += 1
-            continue
-        break
-    start = j if authority else 0
-    candidates = _posts_for(authority)
     snapped: str | None = None
+    pos_at = 0
     for k in range(start, len(usable)):
         text = usable[k].text.strip()
-        if position is None and name is None and (_caps(text) or not any(c.islower() for c in text[1:])):
+        if name is None and (_caps(text) or not any(c.islower() for c in text[1:])):
             like = _post_like(text, candidates)
             if _POST_CAPS.search(text) or like is not None:
-                position, snapped = usable[k], like
+                if position is None or (like or _snap(text)) == "PHÓ " + _post_text(position, snapped):
+                    position, snapped, pos_at = usable[k], like, k  # `PHÓ X` under an `X` read bare
                 continue
         if (authority or position) and _person(_restored(text)):
             if name is None or (_caps(name.text) and not _caps(text)):
@@ -432,18 +404,78 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
     auth_text = _snap(_dotted(" ".join(" ".join(s.text.split()) for s in authority))) if authority else None
     if authority:
         ev["/signer/authority"] = [r for s in authority for r in s.regions()]
-    pos_text = (snapped or _snap(" ".join(position.text.split()))) if position else None
+    pos_text = _post_text(position, snapped) if position else None
     if position:
         ev["/signer/position"] = position.regions()
+        lost = _lost_kt(usable[pos_at - 1] if pos_at > start else None, pos_text, auth_text)
+        if lost is not None:
+            auth_text = f"{auth_text or ''} KT. {lost}".strip()
+            ev["/signer/authority"] = ev.get("/signer/authority", []) + usable[pos_at - 1].regions()
     name_text = _surname(_restored(" ".join(name.text.split()))) if name else None
     if name:
         ev["/signer/name"] = name.regions()
     return Signer(authority=auth_text, position=pos_text, name=name_text), ev
 
 
+def _authority(usable: list[Segment]) -> tuple[list[Segment], int]:
+    """Authority lines (`TM. ỦY BAN NHÂN DÂN`, `KT. CHỦ TỊCH`), a bare `TM.` joined to the next
+    line, and the index of the first line after them (0 when there are none)."""
+    authority: list[Segment] = []
+    i = 0
+    while i < len(usable) and not _PREFIX.match(usable[i].text.strip()):
+        i += 1
+    j = i
+    while j < len(usable):
+        text = usable[j].text.strip()
+        if not _PREFIX.match(text):
+            break
+        authority.append(usable[j])
+        if re.fullmatch(r"\S+\s*\.", text) and j + 1 < len(usable) and _caps(usable[j + 1].text):
+            authority.append(usable[j + 1])
+            j += 1
+        j += 1
+        # `KT. CỤC TRƯỞNG` / `CỤC CHUYỂN ĐỔI SỐ QUỐC GIA`: the unit the post belongs to, no post itself.
+        while j < len(usable) and _unit_line(usable[j].text.strip(), authority):
+            authority.append(usable[j])
+            j += 1
+    return authority, (j if authority else 0)
+
+
+def _unit_line(text: str, authority: list[Segment]) -> bool:
+    if not _caps(text) or _POST_CAPS.search(text) or len(text.split()) < 2:
+        return False  # a unit's name has two words or more, not a seal's stray letters
+    if _PREFIX.match(text) or _person(text):
+        return False
+    if _post_like(text, _posts_for(authority)) is not None:
+        return False  # the post, bent by the seal (`ĐXHỦ NHIỆM`)
+    return not any(_holds(text, post) for post in _PERSONAL_POSTS)  # `XXT, CHỦ ĐỊCH`: a bent step
+
+
+def _post_text(position: Segment, snapped: str | None) -> str:
+    return snapped or _snap(" ".join(position.text.split()))
+
+
+def _holds(text: str, post: str) -> bool:
+    """The line holds `post` among other letters (`XXT, CHỦ ĐỊCH` holds `CHỦ TỊCH`)."""
+    return fuzz.partial_ratio(fold(post), fold(re.sub(r"[^\w ]", " ", text))) >= 85
+
+
+def _lost_kt(before: Segment | None, position: str | None, authority: str | None) -> str | None:
+    """X when the post is `PHÓ X`, the chain has no `KT. X`, and the line above the post holds X:
+    a deputy signs only `KT.` (for) the head (Decree 30/2020), so that line is the `KT. X` step
+    with its prefix lost or bent by OCR (`HÁNH VĂN PHÒNG`, `XXT, CHỦ ĐỊCH`)."""
+    if before is None or not position or not position.startswith("PHÓ "):
+        return None
+    head = position[4:]
+    if authority and fold(authority).endswith(fold(f"KT. {head}")):
+        return None
+    return head if _holds(before.text, head) else None
+
+
 def _dotted(authority: str) -> str:
-    """`KT CHỦ TỊCH` → `KT. CHỦ TỊCH`; `IL.`/`TI.` (OCR's `TL.`) → `TL.`."""
+    """`KT CHỦ TỊCH` → `KT. CHỦ TỊCH`; `IL.`/`TI.` (OCR's `TL.`) → `TL.`; `TIM.` → `TM.`."""
     authority = re.sub(r"(?<![\w.])(?:IL|TI)[ \t]*[.,]", "TL.", authority)
+    authority = re.sub(r"(?<![\w.])TIM[ \t]*[.,]", "TM.", authority)
     authority = re.sub(r"(?<![\w.])(TM|KT|TL|TUQ|Q)[ \t]*,", r"\1.", authority)  # `KT,` is OCR's `KT.`
     return re.sub(r"(?<![\w.])(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,})", r"\1. ", authority)
 
@@ -471,14 +503,14 @@ def _post_like(text: str, candidates: tuple[list[str], list[str]]) -> str | None
     return None
 
 
-_MARKS = " \t|-—–_~•*·,;:'\"`^"
+_MARKS = " \t|-—–_~•*·,;:'\"`^“”‘’"
 
 
 def _trim_marks(seg: Segment) -> Segment | None:
     """Signature strokes and seal edges read as `- —` around a signer line."""
     text = seg.view.text
     s, e = seg.start, seg.end
-    while s < e and text[s] in _MARKS:
+    while s < e and (text[s] in _MARKS or text[s] == "."):  # a dot ends `TM.`, never starts a line
         s += 1
     while e > s and text[e - 1] in _MARKS:
         e -= 1

@@ -231,3 +231,42 @@ def test_name_whose_first_letters_the_seal_hid(read: str, name: str) -> None:
 def test_lower_case_line_that_no_surname_ends_with_is_no_name() -> None:
     out = footer.extract(zones(["Nơi nhận:", "- Lưu: VT."], ["GIÁM ĐỐC", "xq Minh Tuấn"], 80.0))
     assert out.values["signer"].name is None
+
+
+@pytest.mark.parametrize(
+    "right",
+    [
+        ["TL. CHỦ TỊCH", "HÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Lê Thị Mai"],  # `KT. C` under the seal
+        ["TL. CHỦ TỊCH", "XXT, CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "Lê Thị Mai"],  # `KT.` bent
+    ],
+)
+def test_deputy_post_under_a_step_whose_kt_was_lost(right: list[str]) -> None:
+    # A deputy (PHÓ X) signs only `KT. X`: the line above the post that holds X is that step.
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT, VX1."], right, 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG", position="PHÓ CHÁNH VĂN PHÒNG", name="Lê Thị Mai"
+    )
+
+
+def test_a_head_signing_has_no_kt_step_added() -> None:
+    right = ["TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Lê Thị Mai"]
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT."], right, 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TL. CHỦ TỊCH", position="CHÁNH VĂN PHÒNG", name="Lê Thị Mai"
+    )
+
+
+def test_authority_prefix_behind_specks_and_quotes() -> None:
+    right = ["._TM.ỦY BAN NHÂN DÂN", "XXT, CHỦ ĐỊCH", "HO CHỦ TỊCH -", "Nguyễn Thị Thanh Lịch"]
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT."], right, 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", position="PHÓ CHỦ TỊCH", name="Nguyễn Thị Thanh Lịch"
+    )
+    right = ["“TL. BỘ TRƯỞNG", "KT. CỤC TRƯỞNG", "PHÓ CỤC TRƯỞNG", "Hoàng Minh Cường"]
+    out = footer.extract(zones(["Nơi nhận:", "- Lưu: VT."], right, 70.0))
+    assert out.values["signer"].authority == "TL. BỘ TRƯỞNG KT. CỤC TRƯỞNG"
+    right = ["TIM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "Siu Hơ Lan"]  # OCR's `TIM.` for `TM.`
+    out = footer.extract(zones(["Nơi nhận:", "- Lưu: VT."], right, 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TM. ỦY BAN NHÂN DÂN", position="CHỦ TỊCH", name="Siu Hơ Lan"
+    )
