@@ -16,14 +16,20 @@ import importlib.util
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 from extract.model import HEADER_FIELDS
 from ingest import CongvanError, Limits
 from ingest.errors import FileTooLarge
+
+if TYPE_CHECKING:
+    from ingest.model import Document
+
+T = TypeVar("T")
 
 EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug of ours, reported without a traceback
 EXIT_UNREADABLE = 2
@@ -47,15 +53,31 @@ def read_file(path: str, limits: Limits) -> bytes:
 
 
 def extract_file(path: str) -> FileResult:
-    """Read, OCR and extract one file; never raises (runs in worker processes too)."""
-    from extract import extract_letter
+    """Read, OCR and extract one file; never raises."""
+    read = read_file_document(path)
+    return read if isinstance(read, FileResult) else extract_document(path, read)
+
+
+def read_file_document(path: str) -> Document | FileResult:
+    """Read and OCR one file: its Document, or its error as a FileResult (runs in worker
+    processes; never raises)."""
     from ingest import read_document
 
     limits = Limits.from_env()
+    return _guarded(path, lambda: read_document(read_file(path, limits), filename=os.path.basename(path),
+                                                limits=limits))
+
+
+def extract_document(path: str, doc: Document) -> FileResult:
+    from extract import extract_letter
+
+    return _guarded(path, lambda: FileResult(path, letter_json=extract_letter(doc).model_dump_json()))
+
+
+def _guarded(path: str, step: Callable[[], T]) -> T | FileResult:
+    """`step()`, or the one-line error a user reads for what it raised."""
     try:
-        data = read_file(path, limits)
-        letter = extract_letter(read_document(data, filename=os.path.basename(path), limits=limits))
-        return FileResult(path, letter_json=letter.model_dump_json())
+        return step()
     except CongvanError as exc:
         return FileResult(path, error=exc.message, exit_code=exc.exit_code)
     except (IsADirectoryError, FileNotFoundError, PermissionError) as exc:
@@ -79,16 +101,24 @@ def shown(path: str) -> str:
 
 def _init_worker() -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    import extract  # noqa: F401 - load spaCy/underthesea once per process
 
 
 def run_batch(paths: Sequence[str], jobs: int) -> Iterator[FileResult]:
-    """Results in input order; files run in parallel when there are several."""
+    """Results in input order; files run in parallel when there are several.
+
+    Worker processes read and OCR; this process extracts (milliseconds a letter). Its
+    language models load here once, while the workers OCR their first pages, instead of
+    once in every worker (about a second of a core each)."""
     if len(paths) == 1 or jobs <= 1:
         yield from (extract_file(p) for p in paths)
         return
+    from extract import load_models
+
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker) as pool:
-        yield from pool.map(extract_file, paths)
+        reads = pool.map(read_file_document, paths)
+        load_models()
+        for path, read in zip(paths, reads, strict=True):
+            yield read if isinstance(read, FileResult) else extract_document(path, read)
 
 
 def _print_human(letter: dict, out: object) -> None:

@@ -40,7 +40,7 @@ def init_worker(settings: Settings) -> None:
     import extract
 
     try:  # load the language models now, once per process, not inside the first job
-        extract.extract_text("Kính gửi: Sở Tài chính.\n1. Giao Sở Tài chính chủ trì thực hiện./.")
+        extract.load_models()
     except Exception:
         log.exception("warming up the extractor failed; jobs will report the error")
     _settings = settings
