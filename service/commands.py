@@ -19,12 +19,14 @@ import sys
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import commands_links
 from .auth import Role, create_key, list_keys
 from .config import Settings
-from .db import Database
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only for the commands that use it
+    from .db import Database
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples" / "scans"
 SCAN_SUFFIXES = {".pdf", ".png", ".jpg", ".jpeg", ".tif", ".tiff"}
@@ -60,6 +62,8 @@ def register(subparsers: Any) -> None:
 
 
 def _database(settings: Settings) -> Database:
+    from .db import Database
+
     db = Database(settings.database_url)
     db.migrate()
     return db

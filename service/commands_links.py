@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
-from .db import Database
+
+if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only for the commands that use it
+    from .db import Database
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -39,6 +41,8 @@ def register(subparsers: Any) -> None:
 
 
 def _database() -> Database:
+    from .db import Database
+
     db = Database(Settings.from_env().database_url)
     db.migrate()
     return db
