@@ -16,6 +16,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from .abbrevs import lookalikes, one_d
 from .evidence import regions
 from .fuzzy import fold
 from .listing import find_list_keyword
@@ -97,7 +98,7 @@ def _extract(views: ZoneViews, out: Extraction, symbol: str | None, number: str 
     for seg in left:
         a, b = _split_signer(seg)
         if a is not None:
-            dist_lines.append(a)
+            dist_lines += _split_items(a)
         if b is not None:
             signer_lines.append(b)
     _, used = _distribution(dist_lines, None)
@@ -109,7 +110,7 @@ def _extract(views: ZoneViews, out: Extraction, symbol: str | None, number: str 
     signer, signer_ev = _signer(signer_lines)
     name = signer.name if signer else None
     items, _ = _distribution(dist_lines[:used], name)
-    out.put("distribution", [respelled(t, regs, views.whole.text) for t, regs in items])
+    out.put("distribution", [_repaired(t, regs, views.whole.text) for t, regs in items])
     for i, (_, regs) in enumerate(items):
         if regs:
             out.evidence[f"/distribution/{i}"] = regs
@@ -120,6 +121,13 @@ def _extract(views: ZoneViews, out: Extraction, symbol: str | None, number: str 
         out.put("symbol", repaired)
         if number and number.endswith(symbol):
             out.put("number", number[: -len(symbol)] + repaired)
+
+
+def _repaired(item: str, regs: list[Region], letter: str) -> str:
+    """An OCR'd item with its marks and abbreviations checked against the rest of the letter."""
+    if regs and any(r.confidence is not None for r in regs):
+        item = lookalikes(item, letter)
+    return respelled(item, regs, letter)
 
 
 # --- where the footer is -------------------------------------------------------------------
@@ -237,6 +245,24 @@ def _split_signer(seg: Segment) -> tuple[Segment | None, Segment | None]:
     return left, right
 
 
+_NEXT_ITEM = re.compile(r";[ \t]*(?:[-–—~:][ \t]*)*(?:[-–—~][ \t]*(?=[^\W\d_])|$)")
+
+
+def _split_items(seg: Segment) -> list[Segment]:
+    """`- Như trên; - VTS (để b/c);`: two list lines OCR read as one, cut after the `;` where a
+    dash starts the next item (a `;` inside an item is followed by words, never by a dash); the
+    next line's dash or a speck read at the end of a line (`- Như trên; -`) is dropped."""
+    out = []
+    start = seg.start
+    for m in _NEXT_ITEM.finditer(seg.text):
+        piece = _strip(Segment(seg.view, start, seg.start + m.start() + 1))
+        if piece is not None:
+            out.append(piece)
+        start = seg.start + m.start() + 1
+    last = _strip(Segment(seg.view, start, seg.end))
+    return out + ([last] if last is not None and any(c.isalnum() for c in last.text) else [])
+
+
 def _prefix_ok(text: str, m: re.Match[str]) -> bool:
     # `KT. CHỦ TỊCH`: the prefix is followed by a word in capitals; `Q. Hoàn Kiếm` is an address.
     after = text[m.end() : m.end() + 6]
@@ -299,13 +325,17 @@ def _distribution(
 
 
 def _clean_item(text: str) -> str:
-    text = re.sub(r"^\s*[-–—+•·*~_'`\"]+\s*", "", " ".join(text.split()))  # the dash and specks before it
-    text = text.rstrip(" ;,.").strip()
+    specks = r"^(?:\s*[-–—+•·*~_'`\".:])+\s*"  # the dash and specks before the item
+    text = re.sub(specks, "", " ".join(text.split()))
+    text = one_d(text.rstrip(" ;,.:").strip())  # a colon at the end is a speck: items end in `;`
     if text.endswith("./"):
         text = text[:-2].rstrip(" ;,.")
     if _is_luu(text):
         return clean_luu(text)
+    if not any(c.isalpha() for c in text):
+        return ""  # a page number or a speck on a line of its own
     text = _PURPOSE.sub(_purpose, text)
+    text = re.sub(r"^Đ[íìil|]c(?= )", "Đ/c", text)  # `Đ/c` (đồng chí) with its slash read as a letter
     bare = re.sub(r"[\s\"'.,;:\-–]+", "", fold(text))
     if bare and fuzz.ratio(bare, "nhutren") >= 80:
         return "Như trên"
@@ -316,8 +346,8 @@ _LUU = re.compile(r"\s*[-–]?\s*l[uưù]u\s*(?::|[;.]?\s*(?:vt|v[ăa]n\s+th[uư
 
 
 # Purpose tags (`(để b/c)` report, `(để biết)`, `(để t/h)` carry out, `(để p/h)` cooperate): OCR
-# reads `(b/C)` or drops the last letter `(b/)`; the tag has one spelling per first letter.
-_PURPOSE = re.compile(r"\((để\s+|đề\s+|de\s+)?([bBtTpP])\s*/\s*([a-zA-Z]?)\)")
+# reads `(b/C)`, `(b/€)` or drops the last letter `(b/)`; the tag has one spelling per first letter.
+_PURPOSE = re.compile(r"\(([đd][eểềếệễ]\s+)?([bBtTpP])\s*/\s*([^\s()]?)\)")  # `(đế b/€)` too
 _TAGS = {"b": "b/c", "t": "t/h", "p": "p/h"}
 
 
@@ -337,7 +367,7 @@ def clean_luu(text: str) -> str:
     body = re.sub(r"^\s*[-–]?\s*\S+\s*[:;.]?\s*", "", text, count=1)
     body = re.split(r"\.\s", body + " ", maxsplit=1)[0]
     body = re.sub(r"\([^)]*\)?", " ", body)
-    units = [u.strip(" .;:") for u in body.split(",")]
+    units = [u.strip(" .;:") for u in re.split(r"[,;]", body)]  # `VT; KGVX`: OCR's comma
     units = [u for u in units if u]
     if units and units[0] != "VT" and re.fullmatch(r"V[A-Z1Iil|][FPEr'`]?", units[0]):
         # The file copy goes to the văn thư first (VT): OCR reads it `VF`, `VI`, and reads the

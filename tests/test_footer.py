@@ -270,3 +270,40 @@ def test_authority_prefix_behind_specks_and_quotes() -> None:
     assert out.values["signer"] == Signer(
         authority="TM. ỦY BAN NHÂN DÂN", position="CHỦ TỊCH", name="Siu Hơ Lan"
     )
+
+
+@pytest.mark.parametrize(
+    ("printed", "kept"),
+    [
+        ("- Văn phòng Chính phủ (đế b/€);", "Văn phòng Chính phủ (để b/c)"),
+        ("- Các đơn vị duy trì thoát nước và XLNT;:", "Các đơn vị duy trì thoát nước và XLNT"),
+        (".~ Ban TGĐÐĐ VNPT (để b/c);", "Ban TGĐ VNPT (để b/c)"),
+        ("- - Sở Y tế;", "Sở Y tế"),
+        ("- Đíc Bí thư Thành ủy;", "Đ/c Bí thư Thành ủy"),
+        ("- Lưu: VT; KGVX.", "Lưu: VT, KGVX"),
+    ],
+)
+def test_list_item_specks_and_misreads(printed: str, kept: str) -> None:
+    assert run(f"Nơi nhận:\n{printed}\n- Lưu: VT, HC.")[0][0] == kept
+
+
+def test_two_list_lines_read_as_one() -> None:
+    left = [
+        "Nơi nhận:",
+        "3",
+        "- Như trên; -",
+        "VTS (để b/c);",
+        "- Như Điều 3; :",
+        "~ Viettel Gia Lai;",
+        "- Lưu: VT.",
+    ]
+    out = footer.extract(zones(left, ["GIÁM ĐỐC", "Lê Văn Bình"], 80.0))
+    assert out.values["distribution"] == [
+        "Như trên",
+        "VTS (để b/c)",
+        "Như Điều 3",
+        "Viettel Gia Lai",
+        "Lưu: VT",
+    ]
+    dist, _ = run("Nơi nhận:\n- Như trên; - Sở Tài chính;\n- Lưu: VT.")
+    assert dist == ["Như trên", "Sở Tài chính", "Lưu: VT"]
