@@ -146,6 +146,33 @@ def estimate(image: Image.Image) -> Orientation:
     return Orientation(rotation, angle_h, sure)
 
 
+INK_MARGIN = 0.25  # inches kept around the inked area: Tesseract wants some white around text
+MIN_INK_RUN = 2  # ink pixels a 1/4-scale row or column needs to count: a lone speck does not
+
+
+def ink_box(image: Image.Image, dpi: int) -> tuple[int, int, int, int] | None:
+    """The part of an upright page that holds ink, with a margin; None when that is the page.
+
+    Tesseract's page analysis costs by area, blank margins included: on the sample scans
+    reading only this box takes about a tenth less time, and the words are the same."""
+    small = image.reduce(REDUCE) if min(image.size) >= 400 else image
+    scale = image.width / small.width
+    arr = np.asarray(small, dtype=np.uint8)
+    ink = arr < _otsu(arr)
+    rows = np.nonzero(ink.sum(axis=1) >= MIN_INK_RUN)[0]
+    cols = np.nonzero(ink.sum(axis=0) >= MIN_INK_RUN)[0]
+    if rows.size == 0 or cols.size == 0:
+        return None
+    margin = INK_MARGIN * dpi
+    x0 = max(0, int(cols[0] * scale - margin))
+    y0 = max(0, int(rows[0] * scale - margin))
+    x1 = min(image.width, int((cols[-1] + 1) * scale + margin))
+    y1 = min(image.height, int((rows[-1] + 1) * scale + margin))
+    if (x1 - x0) * (y1 - y0) > 0.95 * image.width * image.height:
+        return None
+    return x0, y0, x1, y1
+
+
 def straighten(image: Image.Image, rotation: int, skew: float) -> Image.Image:
     """Turn by `rotation` (clockwise, lossless) then undo `skew` when it is worth it."""
     if rotation == 90:

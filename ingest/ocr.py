@@ -77,6 +77,22 @@ def ocr_lines(
     return lines_of(data)
 
 
+def ocr_region(
+    image: Image.Image, box: tuple[int, int, int, int], timeout_s: float, dpi: int = DEFAULT_DPI,
+    psm: str = PSM,
+) -> tuple[Line, ...]:
+    """`ocr_lines` on the part `box` (left, top, right, bottom) of a page; boxes in page pixels."""
+    x0, y0 = box[0], box[1]
+    found = ocr_lines(image.crop(box), timeout_s, dpi, psm)
+    return tuple(
+        Line(tuple(
+            Word(w.text, (w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0), w.confidence)
+            for w in line.words
+        ))
+        for line in found
+    )
+
+
 def lines_of(data: dict[str, list]) -> tuple[Line, ...]:
     """Group `image_to_data` rows by (block, paragraph, line); drop empty and conf -1 rows."""
     lines: dict[tuple[int, int, int], list[Word]] = {}
