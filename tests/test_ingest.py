@@ -417,3 +417,33 @@ def test_exif_orientation_of_a_phone_photo_is_applied() -> None:
     photo.save(buf, format="JPEG", exif=exif.tobytes())
     (frame,) = list(grey_frames(buf.getvalue(), "image/jpeg", Limits()))
     assert frame.size == (300, 400) and frame.mode == "L"
+
+
+def test_sparse_page_upside_down_is_turned_back() -> None:
+    """A page of a few lines that the cheap signals cannot place is read as it is first; a
+    poor reading (shapes, no clear words) sends it to OSD, and the turned page is read again."""
+    from ingest.reader import reads_upright
+
+    data = render_scan(ROOT / "samples" / "letters" / "ubnd-tien-giang-2009-33.txt", fmt="pdf", seed=3)
+    last = list(render_page_images(data, "application/pdf", max_px=3508))[-1][0]
+    turned = Image.open(io.BytesIO(last)).convert("L").transpose(Image.Transpose.ROTATE_180)
+    doc = read_document(_png_bytes(turned))
+    page = doc.pages[0]
+    assert page.rotation == 180
+    assert any("CHỦ TỊCH" in zone.text for zone in page.zones)
+    assert reads_upright(tuple(line for zone in page.zones for line in zone.lines))
+
+
+def test_page_pass_reads_only_the_inked_area(page1_png: bytes) -> None:
+    from ingest.deskew import ink_box
+
+    page = Image.open(io.BytesIO(page1_png)).convert("L")
+    box = ink_box(page, 300)
+    assert box is not None
+    x0, y0, x1, y1 = box
+    assert x0 > 0 and y0 > 0 and x1 < page.width and y1 < page.height
+    assert ink_box(Image.new("L", page.size, 255), 300) is None  # a blank page: nothing to crop to
+    doc = read_document(page1_png)  # words come back in page pixels, inside the box
+    words = [w for zone in doc.pages[0].zones for line in zone.lines for w in line.words]
+    assert words
+    assert all(x0 <= w.bbox[0] and w.bbox[2] <= x1 and y0 <= w.bbox[1] and w.bbox[3] <= y1 for w in words)
