@@ -32,12 +32,13 @@ from .listing import find_list_keyword, list_items, recipients_heading
 from .model import Directive, Region
 from .nlp import folded_text, trigger_positions, words
 from .respelling import respelled
+from .specks import despeckled
 from .textview import TextView
 from .views import Extraction, ZoneViews
 
 _ARTICLE = re.compile(r"dieu\s+(\d{1,3})\s*[.:]\s*", re.I)
-# `1.`, and as OCR bends it on a degraded scan: `1,` `2:` (a speck for the dot).
-_KHOAN = re.compile(r"(\d{1,2})\s*[.,:]\s+(?=\S)")
+# `1.`, and as OCR bends it on a degraded scan: `1,` `2:` `1ˆ` (a speck for the dot).
+_KHOAN = re.compile(r"(\d{1,2})\s*[.,:ˆ]\s+(?=\S)")
 _DIEM = re.compile(r"([a-zđ])\s*\)\s+(?=\S)")
 _DASH = re.compile(r"[-–+]\s+(?=\S)")
 _ROMAN = re.compile(r"([IVX]{1,4})\s*\.\s+(?=\S)")
@@ -65,6 +66,7 @@ _HEADER_DATE = re.compile(
 )
 # A lead-in ends with a colon, OCR specks after it allowed (`đề nghị các đơn vị: ._`).
 _LEAD_IN_END = re.compile(r":[\s._'‘’\"`~·,]*$")
+_AFTER_COLON = re.compile(r"[\s._'‘’\"`~·,]*")  # spaces, and specks OCR reads after a colon
 _MAY_TRIGGER = re.compile(r"\b(?:giao|de\s+nghi|yeu\s+cau|uy\s+quyen|phan\s+cong|trinh)\b")
 _DEADLINE = re.compile(
     r"(?:truoc|cham\s+nhat(?:\s+la)?(?:\s+truoc)?|han\s+chot|khong\s+qua|han)[\s.,]*(?:ngay\s*)?"
@@ -99,7 +101,7 @@ class Found:
 def extract(views: ZoneViews, **context: Any) -> Extraction:
     out = Extraction()
     try:
-        view = views.body if views.body.text.strip() else views.whole
+        view = despeckled(views.body if views.body.text.strip() else views.whole)
         year = year_of(context.get("letter_date"))
         _put(out, view, find_tasks(view.text, year, view), views.whole.text)
     except Exception:  # extract/ never raises
@@ -424,7 +426,9 @@ def _lead_bodies(text: str, start: int, end: int) -> list[tuple[int, int]]:
     after = text[found.end : found.end + 3].lstrip()
     if not found.bodies or not after.startswith(":"):
         return []
-    rest = _skip_space(text, text.index(":", found.end) + 1, end)
+    colon = text.index(":", found.end) + 1
+    specks = _AFTER_COLON.match(text, colon)  # `thị xã: .`
+    rest = min(end, specks.end() if specks else colon)
     # `Sở X:` then its tasks (children, or an action after the colon); not `Lãnh đạo các phòng: A, B`.
     acts = PREDICATE.match(folded_text(text), rest) and not _NOT_ORDERING.match(folded_text(text), rest)
     return found.bodies if rest >= end or acts or _ITEM.match(text, rest) else []

@@ -295,3 +295,15 @@ def test_item_numbers_as_ocr_bends_them() -> None:
         ("2", ["các đơn vị"], None),
         ("3", ["các đơn vị"], None),
     ]
+
+
+def test_specks_after_the_lead_in_colon() -> None:
+    # OCR read a speck after the colon (`thị xã: .`) and `ˆ` for the dot of `1.`.
+    text = (
+        "1ˆ Phòng Giáo dục và Đào tạo các huyện: .\n- Chỉ đạo các trường rà soát dữ liệu;\n"
+        "2. Đề nghị VNPT Nghệ An hỗ trợ kỹ thuật./."
+    )
+    assert summary(text, "2024-08") == [
+        ("1", ["Phòng Giáo dục và Đào tạo các huyện"], None),
+        ("2", ["VNPT Nghệ An"], None),
+    ]
