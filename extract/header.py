@@ -34,7 +34,7 @@ from .headlines import (
 )
 from .model import Region
 from .places import place_named_in, repair_place
-from .subjects import UNREAD, clean_subject, fill_gaps, undash
+from .subjects import UNREAD, clean_subject, fill_gaps, reacronym, undash, unglue_words, unwrap_dashes
 from .symbols import (
     CONG_VAN,
     abbreviations_of,
@@ -115,6 +115,8 @@ def extract(views: ZoneViews, **context: Any) -> Extraction:
         subject = _guard(lambda: _respelled(read_subject, views.whole)) or subject
         spelled = subject
         subject = _guard(lambda: _gaps_filled(spelled, views.body)) or subject
+        filled = subject
+        subject = _guard(lambda: _dashes_unwrapped(filled, views.whole)) or subject
     urgency = _guard(lambda: _first(_urgency, [views.header_left, views.header_right, views.body], head))
 
     out = Extraction()
@@ -592,7 +594,7 @@ def _wrapped(view: TextView, margins: tuple[float, float] | None, picked: list[S
     above = _box(view, picked[-1:])
     if margins is None or above is None or not (is_capital_line(text) and is_capital_line(picked[-1].text)):
         return False
-    return above[2] - above[0] >= 0.95 * (margins[1] - margins[0])
+    return above[2] - above[0] >= 0.85 * (margins[1] - margins[0])
 
 
 def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
@@ -611,13 +613,13 @@ def _is_authority(text: str, issuer: Found | None, picked: list[Span]) -> bool:
     return folded.startswith(_AUTHORITY)
 
 
-_VV = re.compile(r"^[\W_]{0,2}(V\s?[/\\|lIi1!íìỉÍÀàẢảỰựỨứƯư.,]?\s?[vVwW]?[.,:;]?)(?=\s|$)")
+_VV = re.compile(r"^[\W_]{0,4}(V\s?[/\\|lIi1!íìỉÍÀàẢảỰựỨứƯư.,]?\s?[vVwW]?[.,:;]?|[XY]/[vV])(?=\s|$)")
 # `V/v.đề xuất`: OCR read the space after `V/v` as a stop, gluing the subject on.
-_VV_GLUED = re.compile(r"^[\W_]{0,2}(V[/\\|l]v[.,:;])(?=[^\W\d_])")
+_VV_GLUED = re.compile(r"^[\W_]{0,4}(V[/\\|l]v[.,:;])(?=[^\W\d_])")
 
 
 def _vv_at(text: str) -> re.Match[str] | None:
-    """`V/v` opening a line, as OCR reads it (`Vlv`, `V/V`, `VỰv`, `Ví`, `VÀ,`); not the word `VÀ`
+    """`V/v` opening a line, as OCR reads it (`Vlv`, `V/V`, `VỰv`, `Ví`, `VÀ,`, `X/v`); not the word `VÀ`
     that opens the second line of a name (`BỘ THÔNG TIN` / `VÀ TRUYỀN THÔNG`)."""
     m = _VV.match(text) or _VV_GLUED.match(text)
     if m is None:
@@ -679,7 +681,8 @@ def _respelled(
     found: Found, whole: TextView, split_glued: bool = False, protected: frozenset[str] = frozenset()
 ) -> Found:
     """OCR'd values take the tone marks the rest of the letter gives their words (`consensus`,
-    `tonemarks`) and lose the dashes it never prints between them (`subjects.undash`)."""
+    `tonemarks`), lose the dashes it never prints between them, get back the spaces OCR lost
+    where it prints them and the acronyms it prints (`subjects`)."""
     regions = found.regions()
     if not regions or all(r.confidence is None for r in regions):
         return found  # a text layer or plain text is spelled as printed
@@ -690,8 +693,17 @@ def _respelled(
     if split_glued:
         value = unglue(value, table)
     value = respell(value, table, two_syllable_words(), protected)
-    value = undash(rehook(value, table, two_syllable_words()), table)
+    value = unglue_words(undash(rehook(value, table, two_syllable_words()), table), table)
+    value = reacronym(value, whole.text)
     return Found(value, found.view, found.spans)
+
+
+def _dashes_unwrapped(found: Found, whole: TextView) -> Found:
+    """The subject without the specks OCR read as dashes at its lines' edges (`subjects`)."""
+    if all(r.confidence is None for r in found.regions()):
+        return found  # a text layer prints its dashes
+    lines = [line_text(found.view, Span(s, e, found.view.text[s:e])) for s, e in found.spans]
+    return Found(unwrap_dashes(str(found.value), lines, whole.text), found.view, found.spans)
 
 
 def _gaps_filled(found: Found, body: TextView) -> Found:

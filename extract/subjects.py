@@ -14,6 +14,7 @@ from collections import Counter
 
 from .fuzzy import fold
 from .headlines import is_capital_line
+from .symbols import confusable_equal
 
 _DUST = re.compile(r"(?<!\S)[.`'_~^·:;|]+(?!\S)")
 # Letters of the Vietnamese alphabet, and the Latin ones that names and acronyms borrow (`Wifi`).
@@ -26,12 +27,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 def clean_subject(text: str) -> str | None:
     """Subject lines joined, without OCR dust: lone dots and ticks between words, ticks glued
-    to a word (`'THÁC`), a dot glued before a lower-case word (`đổi. số`) or inside a capital
-    subject (`TIN. HỌC`), a dash or rule glued to the next word (`-quốc`, `-_y`), letters no
-    Vietnamese word has at a word's edge (`Bảoø`), rules and dashes before the first word,
-    trailing dots, dashes and colons (a trích yếu has no closing stop)."""
+    to a word (`'THÁC`), stops and colons glued before a word (`:Tổ quốc`), a dot glued before a
+    lower-case word (`đổi. số`) or after a syllable inside a capital subject (`TIN. HỌC`), a dash
+    or rule glued to the next word (`-quốc`, `-_y`), letters no Vietnamese word has at a word's
+    edge (`Bảoø`), rules and dashes before the first word, trailing dots, dashes and colons (a
+    trích yếu has no closing stop)."""
     text = _DUST.sub(" ", " ".join(text.split()))
-    text = re.sub(r"(?<!\S)['`]+(?=\w)|(?<=\w)['`]+(?!\S)", "", text)
+    text = re.sub(r"(?<!\S)['`]+(?=\w)|(?<!\S)[.:;,]+(?=[^\W\d_])|(?<=\w)['`]+(?!\S)", "", text)
     text = re.sub(r"(?<=[^\W\d_])\.(?=\s+[^\W\d_A-ZĐÀ-Ỹ])", "", text)
     if is_capital_line(text):
         text = _SYLLABLE_STOP.sub(_drop_syllable_stop, text)
@@ -42,11 +44,12 @@ def clean_subject(text: str) -> str | None:
     return text or None
 
 
-_SYLLABLE_STOP = re.compile(r"(?<![^\W\d_])([^\W\d_]+)\.(?=\s+[^\W\d_])")
+_SYLLABLE_STOP = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[.:;]+(?=\s+[^\W\d_])")
 
 
 def _drop_syllable_stop(m: re.Match[str]) -> str:
-    """Inside a capital subject a syllable is never followed by a stop; `TP.` (no vowel) abbreviates."""
+    """Inside a capital subject a syllable is never followed by a stop or colon (`BAN HÀNH.:`);
+    `TP.` (no vowel) abbreviates."""
     return m.group(1) if any(c in _VOWELS for c in m.group(1).lower()) else m.group(0)
 
 
@@ -58,16 +61,69 @@ def _alien_edges(m: re.Match[str]) -> str:
 
 
 def undash(value: str, table: dict[str, Counter[str]]) -> str:
-    """A lone dash between two lower-case words (`doanh nghiệp - hỗ trợ`) is a speck or a
+    """A lone dash before a lower-case word (`doanh nghiệp - hỗ trợ`, `DTI - của`) is a speck or a
     line-end rule when the rest of the letter (`table`, from `consensus.spellings`) writes
     the two words side by side; `kinh tế - xã hội` keeps its dash, the letter never joins them."""
 
     def drop(m: re.Match[str]) -> str:
         pair = f"{m['a']} {m['b']}".lower()
-        joined = m["a"][:1].islower() and m["b"][:1].islower() and table.get(fold(pair), Counter())[pair] > 0
+        joined = m["b"][:1].islower() and table.get(fold(pair), Counter())[pair] > 0
         return f"{m['a']} {m['b']}" if joined else m.group(0)
 
     return re.sub(r"(?<![^\W\d_])(?P<a>[^\W\d_]+) [-–] (?P<b>[^\W\d_]+)", drop, value)
+
+
+def unglue_words(value: str, table: dict[str, Counter[str]]) -> str:
+    """`tỉnhGiaLai` → `tỉnh Gia Lai`: syllables OCR ran together, split where a capital follows a
+    small letter when the rest of the letter (`table`) prints each pair apart."""
+
+    def split(m: re.Match[str]) -> str:
+        word = m.group(0)
+        cuts = [i for i in range(1, len(word)) if word[i - 1].islower() and word[i].isupper()]
+        parts = [word[a:b] for a, b in zip([0, *cuts], [*cuts, len(word)], strict=True)]
+        pairs = [f"{a} {b}".lower() for a, b in zip(parts, parts[1:], strict=False)]
+        seen = all(table.get(fold(p), Counter())[p] > 0 for p in pairs)
+        return " ".join(parts) if cuts and seen else word
+
+    return _WORD.sub(split, value)
+
+
+def unwrap_dashes(value: str, lines: list[str], whole: str) -> str:
+    """A lone dash at the end or start of a subject line before a lower-case word (`công trình -`
+    / `khẩn cấp`, `DTI` / `- của`) is a speck at the line's edge, unless the letter prints the
+    same words with a dash elsewhere too (`kinh tế -` / `xã hội`)."""
+    folded_whole = " ".join(fold(whole).split())
+    for above, below in zip(lines, lines[1:], strict=False):
+        a, b = above.split(), below.split()
+        if b and b[0] in ("-", "–"):
+            a, b = [*a, b[0]], b[1:]
+        if len(a) < 2 or not b or a[-1] not in ("-", "–") or not b[0][:1].islower():
+            continue
+        dashed = f"{a[-2]} {a[-1]} {b[0]}"
+        if folded_whole.count(fold(dashed)) < 2:
+            value = value.replace(dashed, f"{a[-2]} {b[0]}", 1)
+    return value
+
+
+_ACRONYM = re.compile(r"(?<![^\W_])[A-ZĐ0-9|!]{2,8}(?![^\W_])")
+
+
+def reacronym(value: str, whole: str) -> str:
+    """`Trung tâm điều hành thông minh TOC` → `IOC`: an acronym of a mixed-case subject that the
+    rest of the letter (`whole`, the subject's own reading included once) never prints is the
+    one acronym it does print that differs only by OCR's T/I/l/1 swaps."""
+    if is_capital_line(value):
+        return value  # every word is in capitals: no telling acronyms apart
+    printed = Counter(_ACRONYM.findall(whole))
+
+    def repair(m: re.Match[str]) -> str:
+        read = m.group(0)
+        if printed[read] > 1 or not any(c.isalpha() for c in read):
+            return read
+        known = {k for k in printed if k != read and confusable_equal(read, k)}
+        return known.pop() if len(known) == 1 else read
+
+    return _ACRONYM.sub(repair, value)
 
 
 UNREAD = 30.0  # OCR confidence under which a subject word is taken as not read at all

@@ -96,7 +96,7 @@ def parse_number(text: str) -> NumberParse | None:
     m = SYMBOL_RE.match(joined)
     if not m:
         return None
-    raw_symbol = m.group(0).rstrip(".")
+    raw_symbol = m.group(0).rstrip(".-/")  # a rule or specks after the symbol (`QĐ-UBND -...`)
     consumed = slash + 1 + lead + _source_length(rest[lead:], len(raw_symbol))
     party = re.fullmatch(rf"(\d+)-({_GROUP})", raw_number)
     year = re.match(r"((?:19|20)\d\d)/(.+)", raw_symbol)
@@ -178,7 +178,7 @@ def repair_symbol(symbol: str) -> str:
 _CONFUSABLE = set("TIl1L|!i")
 
 
-def _confusable_equal(read: str, known: str) -> bool:
+def confusable_equal(read: str, known: str) -> bool:
     if len(read) != len(known):
         return False
     return all(a == b or (a in _CONFUSABLE and b in _CONFUSABLE) for a, b in zip(read, known, strict=True))
@@ -197,7 +197,7 @@ def repair_groups(symbol: str, issuer_abbreviations: tuple[str, ...] = ()) -> st
         if group in TYPE_ABBREVIATIONS or group in issuer_abbreviations:
             continue
         known = [*issuer_abbreviations, *(TYPE_ABBREVIATIONS if i == 0 else ())]
-        matches = {k for k in known if _confusable_equal(group, k)}
+        matches = {k for k in known if confusable_equal(group, k)}
         if len(matches) == 1:
             parts[i] = matches.pop()
     return "".join(parts)

@@ -57,7 +57,7 @@ def test_ocr_mangled_so(so: str) -> None:
     assert (got["number"], got["symbol"]) == ("25/UBND-KGVX", "UBND-KGVX")
 
 
-@pytest.mark.parametrize("vv", ["V/v", "Vlv", "V/V", "VỰv", "V/v:", "V.v", "Ví"])
+@pytest.mark.parametrize("vv", ["V/v", "Vlv", "V/V", "VỰv", "V/v:", "V.v", "Ví", "X/v", ".. V/v"])
 def test_ocr_mangled_vv(vv: str) -> None:
     got = header(CONG_VAN.format(so="Số:", vv=vv))
     assert got["subject"] == "triển khai các nội dung hợp tác về chuyển đổi số"

@@ -9,7 +9,7 @@ from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, capital_text, strip_motto
 from extract.places import place_named_in, repair_place
-from extract.subjects import fill_gaps, undash
+from extract.subjects import fill_gaps, reacronym, undash, unglue_words, unwrap_dashes
 from extract.symbols import (
     abbreviations_of,
     parse_number,
@@ -264,6 +264,11 @@ def test_garbled_slash(after_so: str, number: str | None, symbol: str) -> None:
     assert parsed is not None and (parsed.number, parsed.symbol) == (number, symbol)
 
 
+def test_rule_after_the_symbol() -> None:
+    parsed = parse_number(" 11/2015/QĐ-UBND -...")
+    assert parsed is not None and (parsed.number, parsed.symbol) == ("11/2015/QĐ-UBND", "QĐ-UBND")
+
+
 @pytest.mark.parametrize("after_so", ["Hà Nội - Tây", "Do Gm-ubnd", "ngày 5 tháng 1"])
 def test_no_lone_symbol_in_words(after_so: str) -> None:
     assert symbol_only(after_so) is None
@@ -391,3 +396,27 @@ def test_unread_subject_words_filled_from_the_body() -> None:
     twice = body + " Hệ thống một cửa điện tử của địa bàn."
     assert fill_gaps(value, {"Ti", "nn"}, twice) == value
     assert fill_gaps(value, {"Ti", "nn"}, "Điều 1. Ban hành.") == value
+
+
+def test_subject_words_run_together_split_as_the_letter_prints_them() -> None:
+    table = spellings("cải thiện chỉ số DTI tỉnh Gia Lai; mạng MobiFone")
+    assert unglue_words("chỉ số DTI tỉnhGiaLai", table) == "chỉ số DTI tỉnh Gia Lai"
+    assert unglue_words("mạng MobiFone", table) == "mạng MobiFone"  # a brand's capital stays
+
+
+def test_subject_acronym_read_with_a_swap_is_the_one_the_letter_prints() -> None:
+    whole = "Thành lập Tổ công tác Trung tâm TOC ... vận hành Trung tâm IOC của tỉnh"
+    assert reacronym("Thành lập Tổ công tác Trung tâm TOC", whole) == "Thành lập Tổ công tác Trung tâm IOC"
+    both = whole + " ... TOC"  # the letter prints it as read elsewhere too: as read
+    assert reacronym("Thành lập Tổ công tác Trung tâm TOC", both) == "Thành lập Tổ công tác Trung tâm TOC"
+
+
+def test_dash_at_a_subject_line_edge() -> None:
+    lines = ["cơ chế đặc thù xây dựng công trình -", "khẩn cấp đối với Dự án"]
+    value = " ".join(lines)
+    assert unwrap_dashes(value, lines, value) == "cơ chế đặc thù xây dựng công trình khẩn cấp đối với Dự án"
+    lines = ["nâng cao chỉ số DTI", "- của tỉnh Gia Lai"]
+    assert unwrap_dashes(" ".join(lines), lines, "") == "nâng cao chỉ số DTI của tỉnh Gia Lai"
+    lines = ["phát triển kinh tế -", "xã hội"]  # printed so in the body too: a real dash
+    whole = "phát triển kinh tế - xã hội; ổn định kinh tế - xã hội"
+    assert unwrap_dashes(" ".join(lines), lines, whole) == "phát triển kinh tế - xã hội"
