@@ -105,7 +105,7 @@ def unwrap_dashes(value: str, lines: list[str], whole: str) -> str:
     return value
 
 
-_ACRONYM = re.compile(r"(?<![^\W_])[A-ZĐ0-9|!]{2,8}(?![^\W_])")
+_ACRONYM = re.compile(r"(?<![\w/-])[A-ZĐ0-9|!]{3,8}(?![\w/-])")  # not a group of a symbol
 
 
 def reacronym(value: str, whole: str) -> str:
@@ -120,7 +120,7 @@ def reacronym(value: str, whole: str) -> str:
         read = m.group(0)
         if printed[read] > 1 or not any(c.isalpha() for c in read):
             return read
-        known = {k for k in printed if k != read and confusable_equal(read, k)}
+        known = {k for k in printed if k != read and confusable_equal(read, k) and k.isalpha()}
         return known.pop() if len(known) == 1 else read
 
     return _ACRONYM.sub(repair, value)
