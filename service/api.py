@@ -35,7 +35,7 @@ from .intake import check_size, check_size_of, submit
 from .interchange_api import build_router as interchange_router
 from .jobs import JobRunner, make_runner
 from .links.routes import router as links_router
-from .models import Job
+from .models import Job, RowId
 from .pipeline import pipeline_version
 from .store import correct_letter
 from .web import mount as mount_pages
@@ -224,12 +224,12 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
         return out
 
     @app.get("/api/jobs/{job_id}", tags=["ingest"])
-    def get_job(caller: Query, job_id: int) -> dict[str, Any]:
+    def get_job(caller: Query, job_id: RowId) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.get_job(session, job_id)
 
     @app.post("/api/letters/{letter_id}/reextract", status_code=202, tags=["ingest"])
-    def reextract(caller: Correct, letter_id: int) -> dict[str, Any]:
+    def reextract(caller: Correct, letter_id: RowId) -> dict[str, Any]:
         """Read the original again with the current pipeline; human corrections are kept."""
         with service.db.read() as session:
             sha = queries.get_letter(session, letter_id).sha256
@@ -249,12 +249,12 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
                                         date_to=date_to, q=q, page=queries.Page(limit, offset))
 
     @app.get("/api/letters/{letter_id}", tags=["query"])
-    def letter(caller: Query, letter_id: int) -> dict[str, Any]:
+    def letter(caller: Query, letter_id: RowId) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.letter_json(session, queries.get_letter(session, letter_id))
 
     @app.get("/api/letters/{letter_id}/pages/{number}", tags=["query"], response_class=FileResponse)
-    def page(caller: Query, letter_id: int, number: int) -> FileResponse:
+    def page(caller: Query, letter_id: RowId, number: RowId) -> FileResponse:
         with service.db.read() as session:
             rel = queries.page_image(session, letter_id, number)
         path = settings.data_dir / rel
@@ -264,7 +264,7 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
 
     @app.get("/api/directives", tags=["query"])
     def directives(caller: Query, assignee: str | None = None, due_before: str | None = None,
-                   due_after: str | None = None, letter: int | None = None, q: str | None = None,
+                   due_after: str | None = None, letter: RowId | None = None, q: str | None = None,
                    limit: int = 50, offset: int = 0) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.list_directives(session, assignee=assignee, due_before=due_before,
@@ -272,13 +272,13 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
                                            page=queries.Page(limit, offset))
 
     @app.get("/api/directives/{directive_id}", tags=["query"])
-    def directive(caller: Query, directive_id: int) -> dict[str, Any]:
+    def directive(caller: Query, directive_id: RowId) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.get_directive(session, directive_id)
 
     # -- corrections and audit -------------------------------------------------
     @app.patch("/api/letters/{letter_id}", tags=["corrections"])
-    def correct(caller: Correct, letter_id: int, patch: dict[str, Any]) -> dict[str, Any]:
+    def correct(caller: Correct, letter_id: RowId, patch: dict[str, Any]) -> dict[str, Any]:
         """Change contract fields; one new revision, one audit entry per changed field."""
         if not patch:
             raise InvalidRequest("send a JSON object of the fields to change")
@@ -289,12 +289,12 @@ def create_app(settings: Settings | None = None, run_jobs: bool = True) -> FastA
             return queries.letter_json(session, queries.get_letter(session, letter_id))
 
     @app.get("/api/letters/{letter_id}/history", tags=["corrections"])
-    def letter_history(caller: History, letter_id: int) -> dict[str, Any]:
+    def letter_history(caller: History, letter_id: RowId) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.history(session, letter_id)
 
     @app.get("/api/letters/{letter_id}/trace", tags=["corrections"])
-    def letter_trace(caller: Trace, letter_id: int) -> dict[str, Any]:
+    def letter_trace(caller: Trace, letter_id: RowId) -> dict[str, Any]:
         with service.db.read() as session:
             return queries.trace(session, letter_id)
 

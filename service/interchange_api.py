@@ -30,7 +30,7 @@ from .interchange import (
     to_xml,
 )
 from .interchange.spreadsheet import rows_of, to_csv, to_xlsx
-from .models import LetterRow
+from .models import LetterRow, RowId
 
 if TYPE_CHECKING:
     from .api import Service
@@ -83,7 +83,7 @@ def build_router(service: "Service", needs: Callable[[Right], Callable[..., Awai
         return _attachment(set_to_xml(records), XML, "letters.xml")
 
     @router.get("/api/letters/{letter_id}/export", tags=["interchange"])
-    def export_letter(caller: Query, letter_id: int, format: Literal["xml", "json"] = "xml") -> Response:
+    def export_letter(caller: Query, letter_id: RowId, format: Literal["xml", "json"] = "xml") -> Response:
         with service.db.read() as session:
             record = to_appendix(queries.get_letter(session, letter_id).data)
         if format == "json":
@@ -117,7 +117,7 @@ def build_router(service: "Service", needs: Callable[[Right], Callable[..., Awai
     @router.get("/api/directives/export", tags=["interchange"])
     def export_directives(caller: Query, format: Literal["csv", "xlsx"] = "csv", assignee: str | None = None,
                           due_before: str | None = None, due_after: str | None = None,
-                          letter: int | None = None, q: str | None = None) -> Response:
+                          letter: RowId | None = None, q: str | None = None) -> Response:
         """The directives `GET /api/directives` would list with these filters, one row each."""
         with service.db.read() as session:
             items = _all_pages(lambda page: queries.list_directives(
@@ -130,7 +130,7 @@ def build_router(service: "Service", needs: Callable[[Right], Callable[..., Awai
 
     # -- arrivals book -----------------------------------------------------------------------
     @router.get("/api/letters/{letter_id}/arrival", tags=["interchange"])
-    def arrival(caller: Query, letter_id: int) -> dict[str, Any]:
+    def arrival(caller: Query, letter_id: RowId) -> dict[str, Any]:
         """The arrivals book entry of the letter: office, year, number, when; the ĐẾN stamp if read."""
         with service.db.read() as session:
             queries.get_letter(session, letter_id)
@@ -149,18 +149,18 @@ def build_router(service: "Service", needs: Callable[[Right], Callable[..., Awai
             return webhooks.list_owned(session, caller.name)
 
     @router.delete("/api/webhooks/{webhook_id}", tags=["webhooks"])
-    def delete_webhook(caller: Query, webhook_id: int) -> dict[str, Any]:
+    def delete_webhook(caller: Query, webhook_id: RowId) -> dict[str, Any]:
         with service.db.write() as session:
             webhooks.delete(session, caller.name, webhook_id)
         return {"id": webhook_id, "deleted": True}
 
     @router.get("/api/webhooks/{webhook_id}/deliveries", tags=["webhooks"])
-    def webhook_deliveries(caller: Query, webhook_id: int, limit: int = 100) -> list[dict[str, Any]]:
+    def webhook_deliveries(caller: Query, webhook_id: RowId, limit: int = 100) -> list[dict[str, Any]]:
         with service.db.read() as session:
             return webhooks.deliveries(session, caller.name, webhook_id, limit)
 
     @router.post("/api/webhooks/deliveries/{delivery_id}/replay", status_code=202, tags=["webhooks"])
-    def replay_delivery(caller: Query, delivery_id: int) -> dict[str, Any]:
+    def replay_delivery(caller: Query, delivery_id: RowId) -> dict[str, Any]:
         """Send the delivery again: same event id, same signed body."""
         with service.db.write() as session:
             out = webhooks.replay(session, caller.name, delivery_id)

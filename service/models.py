@@ -9,10 +9,17 @@ it changes, so they never disagree with it.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
+import annotated_types
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Row ids (and page numbers) are INTEGER columns: 32 bits on PostgreSQL, where a larger
+# number fails the query instead of finding nothing. The API and the web pages take ids as
+# RowId, so such a number is refused as an invalid request (422) on every store.
+MAX_ROW_ID = 2**31 - 1
+RowId = Annotated[int, annotated_types.Le(MAX_ROW_ID)]
 
 
 def utcnow() -> datetime:

@@ -24,6 +24,7 @@ from .models import AuditEntry, Correction, DirectiveParty, DirectiveRow, Job, L
 
 ASSIGNEE_CUTOFF = 85  # token-set similarity (0-100) of folded, expanded names
 MAX_LIMIT = 500
+MAX_OFFSET = 2**63 - 1  # a 64-bit integer in both stores
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class Page:
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_LIMIT:
             raise InvalidRequest(f"limit must be between 1 and {MAX_LIMIT}")
-        if self.offset < 0:
-            raise InvalidRequest("offset must not be negative")
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise InvalidRequest(f"offset must be between 0 and {MAX_OFFSET}")
 
 
 def iso_day(value: str | None, name: str) -> str | None:

@@ -18,6 +18,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from ..auth import Caller, Right, authenticate, authorize
 from ..db import Database
 from ..errors import InvalidRequest
+from ..models import RowId
 from . import pilots as pilot_records
 from . import svg, trace, views
 
@@ -51,21 +52,21 @@ router = APIRouter(prefix="/api")
 
 # -- citation graph and trace ---------------------------------------------------------
 @router.get("/directives/{directive_id}/trace", tags=["links"])
-def directive_trace(caller: Trace, request: Request, directive_id: int) -> dict[str, Any]:
+def directive_trace(caller: Trace, request: Request, directive_id: RowId) -> dict[str, Any]:
     """The assigning letter, where the task was read, cited letters (recursively), later letters, pilots."""
     with _db(request).read() as session:
         return trace.directive_trace(session, directive_id)
 
 
 @router.get("/letters/{letter_id}/links", tags=["links"])
-def letter_links(caller: Query, request: Request, letter_id: int) -> dict[str, Any]:
+def letter_links(caller: Query, request: Request, letter_id: RowId) -> dict[str, Any]:
     """What the letter cites (resolved or placeholder) and which stored letters cite it."""
     with _db(request).read() as session:
         return trace.letter_links(session, letter_id)
 
 
 @router.get("/letters/{letter_id}/graph", tags=["links"], response_model=None)
-def letter_graph(caller: Trace, request: Request, letter_id: int, depth: int = 3,
+def letter_graph(caller: Trace, request: Request, letter_id: RowId, depth: int = 3,
                  format: str = "json") -> dict[str, Any] | Response:
     """Nodes and edges around the letter; `format=svg` draws them."""
     if not 1 <= depth <= 6:
@@ -87,7 +88,7 @@ def bodies(caller: Query, request: Request, q: str | None = None, kind: str | No
 
 
 @router.get("/bodies/{body_id}", tags=["links"])
-def body(caller: Query, request: Request, body_id: int) -> dict[str, Any]:
+def body(caller: Query, request: Request, body_id: RowId) -> dict[str, Any]:
     """A body with its aliases and symbols, and the letters it issued, received and was assigned."""
     with _db(request).read() as session:
         return views.body_detail(session, body_id)
@@ -101,7 +102,7 @@ def pilots(caller: Query, request: Request, status: str | None = None) -> dict[s
 
 
 @router.get("/pilots/{pilot_id}", tags=["pilots"])
-def pilot(caller: Query, request: Request, pilot_id: int) -> dict[str, Any]:
+def pilot(caller: Query, request: Request, pilot_id: RowId) -> dict[str, Any]:
     """A pilot with the directives linked to it and the letters behind them."""
     with _db(request).read() as session:
         return views.pilot_detail(session, pilot_id)
@@ -115,7 +116,7 @@ def create_pilot(caller: Correct, request: Request, record: dict[str, Any]) -> d
 
 
 @router.patch("/pilots/{pilot_id}", tags=["pilots"])
-def edit_pilot(caller: Correct, request: Request, pilot_id: int, record: dict[str, Any]) -> dict[str, Any]:
+def edit_pilot(caller: Correct, request: Request, pilot_id: RowId, record: dict[str, Any]) -> dict[str, Any]:
     with _db(request).write() as session:
         return pilot_records.pilot_json(session, pilot_records.update(session, pilot_id, record))
 
@@ -142,14 +143,14 @@ async def import_pilots(caller: Correct, request: Request,
 
 
 @router.get("/directives/{directive_id}/pilots", tags=["pilots"])
-def directive_pilots(caller: Query, request: Request, directive_id: int) -> dict[str, Any]:
+def directive_pilots(caller: Query, request: Request, directive_id: RowId) -> dict[str, Any]:
     """Pilots suggested for the directive, best first, with their evidence and the clerk's decisions."""
     with _db(request).read() as session:
         return views.directive_pilots(session, directive_id)
 
 
 @router.post("/directives/{directive_id}/pilots/{pilot_id}/{decision}", tags=["pilots"])
-def decide(caller: Correct, request: Request, directive_id: int, pilot_id: int, decision: str
+def decide(caller: Correct, request: Request, directive_id: RowId, pilot_id: RowId, decision: str
            ) -> dict[str, Any]:
     """`confirm` or `reject` a pilot for a directive; the decision goes into the letter's audit log."""
     states = {"confirm": "confirmed", "reject": "rejected"}

@@ -15,6 +15,7 @@ from ..errors import InvalidRequest
 from ..interchange.spreadsheet import rows_of, to_csv, to_xlsx
 from ..interchange_api import EXPORT_MAX, XLSX
 from ..links.tables import Body
+from ..models import MAX_ROW_ID, RowId
 from . import session
 from .core import PageRoute, needs, page, service_of
 from .directives import STATES, state_bounds, state_of
@@ -35,6 +36,8 @@ def directive_filters(don_vi: str, tu_ngay: str, den_ngay: str, tinh_trang: str,
     """The page's filters as `queries.list_directives` arguments (a state narrows the dates)."""
     after, before = state_bounds(tinh_trang, today)
     letter = int(van_ban) if van_ban.strip().isdigit() else None
+    if letter is not None and letter > MAX_ROW_ID:
+        letter = 0  # past every id: no letter has it, so no task either
     return {"assignee": don_vi.strip() or None,
             "due_after": _tighter(tu_ngay.strip() or None, after, later=True),
             "due_before": _tighter(den_ngay.strip() or None, before, later=False),
@@ -43,7 +46,7 @@ def directive_filters(don_vi: str, tu_ngay: str, den_ngay: str, tinh_trang: str,
 
 @router.get("/chi-dao")
 def directives(request: Request, viewer: Reader, don_vi: str = "", tu_ngay: str = "", den_ngay: str = "",
-               tinh_trang: str = "", van_ban: str = "", q: str = "", trang: int = 1) -> Response:
+               tinh_trang: str = "", van_ban: str = "", q: str = "", trang: RowId = 1) -> Response:
     today = date.today()
     trang = max(trang, 1)
     args = directive_filters(don_vi, tu_ngay, den_ngay, tinh_trang, van_ban, q, today)

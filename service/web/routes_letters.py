@@ -15,7 +15,7 @@ from .. import queries
 from ..auth import Right
 from ..errors import InvalidRequest, NotFound
 from ..links.tables import CitationRow
-from ..models import LetterRow, PageImage
+from ..models import LetterRow, PageImage, RowId
 from ..store import correct_letter
 from . import session
 from .core import PageRoute, check_form_token, needs, page, service_of
@@ -31,7 +31,7 @@ PER_PAGE = 25
 
 @router.get("/van-ban")
 def letters(request: Request, viewer: Reader, q: str = "", issuer: str = "", doc_type: str = "",
-            date_from: str = "", date_to: str = "", trang: int = 1) -> Response:
+            date_from: str = "", date_to: str = "", trang: RowId = 1) -> Response:
     trang = max(trang, 1)
     filters = {"q": q.strip(), "issuer": issuer.strip(), "doc_type": doc_type.strip(),
                "date_from": date_from.strip(), "date_to": date_to.strip()}
@@ -70,7 +70,7 @@ def letter_context(s: Session, request: Request, viewer: session.Viewer, letter_
 
 
 @router.get("/van-ban/{letter_id}")
-def letter(request: Request, viewer: Reader, letter_id: int, da_sua: str = "") -> Response:
+def letter(request: Request, viewer: Reader, letter_id: RowId, da_sua: str = "") -> Response:
     with service_of(request).db.read() as s:
         context = letter_context(s, request, viewer, letter_id)
     saved = field_label(da_sua) if da_sua else None
@@ -78,7 +78,7 @@ def letter(request: Request, viewer: Reader, letter_id: int, da_sua: str = "") -
 
 
 @router.get("/van-ban/{letter_id}/trang/{number}")
-def page_image(request: Request, viewer: Reader, letter_id: int, number: int) -> Response:
+def page_image(request: Request, viewer: Reader, letter_id: RowId, number: RowId) -> Response:
     service = service_of(request)
     with service.db.read() as s:
         rel = queries.page_image(s, letter_id, number)
@@ -90,7 +90,7 @@ def page_image(request: Request, viewer: Reader, letter_id: int, number: int) ->
 
 
 @router.post("/van-ban/{letter_id}/sua")
-def correct(request: Request, viewer: Corrector, letter_id: int, field: Annotated[str, Form()],
+def correct(request: Request, viewer: Corrector, letter_id: RowId, field: Annotated[str, Form()],
             value: Annotated[str, Form()] = "", token: Annotated[str, Form(alias="_token")] = "") -> Response:
     check_form_token(viewer, token)
     service = service_of(request)

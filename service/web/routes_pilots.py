@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from ..auth import Right
 from ..errors import InvalidRequest
 from ..links import views
+from ..models import RowId
 from . import session
 from .core import PageRoute, check_form_token, needs, page, service_of
 from .labels import PILOT_STATES
@@ -31,14 +32,14 @@ def pilots(request: Request, viewer: Reader, tinh_trang: str = "") -> Response:
 
 
 @router.get("/thi-diem/{pilot_id}")
-def pilot(request: Request, viewer: Reader, pilot_id: int, da_chon: str = "") -> Response:
+def pilot(request: Request, viewer: Reader, pilot_id: RowId, da_chon: str = "") -> Response:
     with service_of(request).db.read() as s:
         detail = views.pilot_detail(s, pilot_id)
     return page(request, "pilot.html", viewer, pilot=detail, states=PILOT_STATES, decided=da_chon)
 
 
 @router.post("/thi-diem/{pilot_id}/quyet-dinh")
-def decide(request: Request, viewer: Corrector, pilot_id: int, directive: Annotated[int, Form()],
+def decide(request: Request, viewer: Corrector, pilot_id: RowId, directive: Annotated[RowId, Form()],
            decision: Annotated[str, Form()], token: Annotated[str, Form(alias="_token")] = "") -> Response:
     check_form_token(viewer, token)
     if decision not in DECISIONS:

@@ -11,6 +11,7 @@ from .. import queries
 from ..auth import Right
 from ..links import svg
 from ..links.trace import directive_trace, letter_graph
+from ..models import RowId
 from . import session
 from .core import PageRoute, needs, page, service_of
 from .trace_view import directive_graph, for_pages, node_lists
@@ -21,7 +22,7 @@ Auditor = Annotated[session.Viewer, Depends(needs(Right.TRACE))]
 
 
 @router.get("/truy-vet/van-ban/{letter_id}")
-def letter_trace(request: Request, viewer: Auditor, letter_id: int) -> Response:
+def letter_trace(request: Request, viewer: Auditor, letter_id: RowId) -> Response:
     with service_of(request).db.read() as s:
         letter = queries.letter_summary(queries.get_letter(s, letter_id))
         graph = for_pages(letter_graph(s, letter_id))
@@ -31,7 +32,7 @@ def letter_trace(request: Request, viewer: Auditor, letter_id: int) -> Response:
 
 
 @router.get("/truy-vet/nhiem-vu/{directive_id}")
-def task_trace(request: Request, viewer: Auditor, directive_id: int) -> Response:
+def task_trace(request: Request, viewer: Auditor, directive_id: RowId) -> Response:
     with service_of(request).db.read() as s:
         trace = directive_trace(s, directive_id)
         letter = queries.letter_summary(queries.get_letter(s, trace["letter"]["id"]))

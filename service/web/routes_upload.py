@@ -18,7 +18,7 @@ from .. import queries
 from ..auth import Right
 from ..errors import InvalidRequest, TooManyFiles
 from ..intake import check_size, submit
-from ..models import Job
+from ..models import MAX_ROW_ID, Job, RowId
 from . import session
 from .core import PageRoute, check_form_token, needs, page, service_of, wants_json
 from .labels import JOB_STATES, explain_reason
@@ -54,7 +54,7 @@ def _jobs(request: Request, ids: list[int] | None, actor: str) -> list[dict[str,
 
 @router.get("/tai-len")
 def upload_page(request: Request, viewer: Uploader, viec: str = "") -> Response:
-    ids = [int(v) for v in viec.split(",") if v.strip().isdigit()][:RECENT]
+    ids = [int(v) for v in viec.split(",") if v.strip().isdigit() and int(v) <= MAX_ROW_ID][:RECENT]
     jobs = _jobs(request, ids or None, viewer.caller.name)
     waiting = any(j["state"] in ("queued", "running") for j in jobs)
     settings = service_of(request).settings
@@ -91,6 +91,6 @@ async def upload(request: Request, viewer: Uploader, files: Annotated[list[Uploa
 
 
 @router.get("/tai-len/viec/{job_id}")
-def job_status(request: Request, viewer: Reader, job_id: int) -> Response:
+def job_status(request: Request, viewer: Reader, job_id: RowId) -> Response:
     with service_of(request).db.read() as s:
         return JSONResponse(job_view(queries.get_job(s, job_id)))
