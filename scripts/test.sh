@@ -2,9 +2,14 @@
 # The whole test suite. Runs once on the default store (SQLite); the service
 # tests run a second time against PostgreSQL when one answers on 127.0.0.1:5432
 # (trust authentication, database `test`; each test makes its own schema and drops it).
-# With Redis on 127.0.0.1:6379 as well, a scale-out pass runs the job and fault tests
-# once more with the jobs on Celery workers (two `congvan worker` processes per server,
-# each test on a broker queue of its own in Redis db CONGVAN_TEST_REDIS_DB, default 11).
+# With Redis on 127.0.0.1:6379 as well, a scale-out pass runs every service and robustness
+# test once more with the jobs on Celery workers and the store on PostgreSQL
+# (CONGVAN_EXECUTOR=celery): tests/test_api_*.py, test_service_*.py, test_webhooks.py,
+# test_arrivals.py, test_interchange_api.py, tests/robustness/test_*.py and
+# test_scaleout.py, whose needs_celery tests run only here. Each test server starts two
+# `congvan worker` processes, on a broker queue of its own in Redis db
+# CONGVAN_TEST_REDIS_DB (default 11); the tests that kill "the worker" kill the Celery
+# workers' pool processes there. Without those servers this pass is not run, and says so.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -43,14 +48,14 @@ except Exception:
     sys.exit(1)
 PY
 then
-    # The tests that run jobs (the others do not touch the executor and ran above).
-    echo "== scale-out: job, service and fault tests on Celery workers ($REDIS_URL) and PostgreSQL =="
+    # Every test that starts a server or runs jobs (the others do not touch the executor).
+    echo "== scale-out: service and robustness tests on Celery workers ($REDIS_URL) and PostgreSQL =="
     CONGVAN_EXECUTOR=celery CONGVAN_BROKER_URL="$REDIS_URL" CONGVAN_DATABASE_URL="$PG_URL" \
-        $BIN/python -m pytest tests/test_scaleout.py tests/test_api_jobs.py tests/test_api_flow.py \
-        tests/test_service_watch.py tests/robustness/test_faults.py
+        $BIN/python -m pytest tests/test_scaleout.py tests/test_api_*.py tests/test_service_*.py \
+        tests/test_webhooks.py tests/test_arrivals.py tests/test_interchange_api.py tests/robustness/test_*.py
     so_rc=$?
     [ $so_rc -ne 0 ] && rc=$so_rc
 else
-    echo "Redis or PostgreSQL not reachable: scale-out tests not run"
+    echo "Redis ($REDIS_URL) or PostgreSQL ($PG_URL) not reachable: scale-out tests NOT RUN (the service and robustness tests on Celery workers)"
 fi
 exit $rc
