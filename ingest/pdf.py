@@ -71,9 +71,8 @@ def _outside_streams(data: bytes) -> bytes:
     """The object syntax of a PDF without stream contents (image bytes can spell `/JS` by chance)."""
     parts = []
     pos = 0
-    for match in _STREAM.finditer(data):
-        if match.start() < pos:
-            continue
+    # Search on from each `endstream`: the regex never walks through the (large) stream bytes.
+    while (match := _STREAM.search(data, pos)) is not None:
         parts.append(data[pos : match.start()])
         end = data.find(b"endstream", match.end())
         if end < 0:
