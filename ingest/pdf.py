@@ -202,14 +202,16 @@ class TextLayerPage:
 
 def text_layer_pages(data: bytes, numbers: list[int]) -> dict[int, TextLayerPage]:
     """Words of the pages (1-based `numbers`) whose text layer is usable; others are left out."""
-    import pdfplumber  # heavy import, only for PDFs with text
+    import pdfplumber  # heavy imports, only for PDFs with text
+
+    from .pdfwords import page_words
 
     out: dict[int, TextLayerPage] = {}
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             for number in numbers:
                 page = pdf.pages[number - 1]
-                words = page.extract_words(keep_blank_chars=False, use_text_flow=False, x_tolerance=1.5)
+                words = page_words(pdf, number)
                 if not usable_text([w["text"] for w in words]):
                     continue
                 out[number] = TextLayerPage(

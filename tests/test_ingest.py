@@ -447,3 +447,20 @@ def test_page_pass_reads_only_the_inked_area(page1_png: bytes) -> None:
     words = [w for zone in doc.pages[0].zones for line in zone.lines for w in line.words]
     assert words
     assert all(x0 <= w.bbox[0] and w.bbox[2] <= x1 and y0 <= w.bbox[1] and w.bbox[3] <= y1 for w in words)
+
+
+def test_lean_text_layer_words_equal_pdfplumbers_own() -> None:
+    """`ingest.pdfwords` narrows pdfplumber's per-character step; the words must not change:
+    every sample letter as a born-digital PDF, page by page, against a stock pdfplumber page."""
+    import pdfplumber
+
+    from ingest.pdfwords import WORD_OPTIONS, page_words
+
+    pages = 0
+    for source in sorted((ROOT / "samples" / "letters").glob("*.txt")):
+        data = render_pdf(source)
+        with pdfplumber.open(io.BytesIO(data)) as stock, pdfplumber.open(io.BytesIO(data)) as lean:
+            for number, page in enumerate(stock.pages, start=1):
+                assert page_words(lean, number) == page.extract_words(**WORD_OPTIONS), (source.name, number)
+                pages += 1
+    assert pages >= 40
