@@ -6,7 +6,6 @@ Rendering is not what is measured, so it happens once, before any timing, into
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,8 +17,8 @@ LETTERS = ROOT / "samples" / "letters"
 
 @dataclass(frozen=True)
 class Corpus:
-    page_images: list[Path]  # one PNG per scanned page, 300 DPI
-    scan_pdfs: list[Path]  # the same pages as image-only PDFs, one per letter
+    page_images: list[Path]  # the scanned pages' images, as embedded in scan_pdfs
+    scan_pdfs: list[Path]  # image-only PDFs, one per letter
     text_pdfs: list[Path]  # born-digital PDFs of the same letters
     text_pages: int
 
@@ -45,22 +44,20 @@ def build(out: Path, min_pages: int = 40) -> Corpus:
             (out / f"{stem}.text.pdf").write_bytes(text_pdf)
             texts.append(out / f"{stem}.text.pdf")
             text_pages += len(pdfium.PdfDocument(text_pdf))
-            for i, image in enumerate(_page_images(scan)):
-                target = out / f"{stem}-p{i + 1}.png"
-                target.write_bytes(image)
-                images.append(target)
+            images += _page_images(scan, out / stem)
             if len(images) >= min_pages:
                 break
         round_ += 1
     return Corpus(images, scans, texts, text_pages)
 
 
-def _page_images(pdf: bytes) -> list[bytes]:
-    """The page images embedded in a scanned PDF, as the scanner produced them (300 DPI)."""
+def _page_images(pdf: bytes, stem: Path) -> list[Path]:
+    """The page images embedded in a scanned PDF, as the scanner produced them (their own
+    resolution and encoding: what `tesseract` is given, and what `congvan` reads from the PDF)."""
     out = []
-    for page in pdfium.PdfDocument(pdf):
-        bitmap = page.render(scale=300 / 72, grayscale=True)
-        buf = io.BytesIO()
-        bitmap.to_pil().save(buf, format="PNG")
-        out.append(buf.getvalue())
+    for i, page in enumerate(pdfium.PdfDocument(pdf)):
+        image = next(o for o in page.get_objects() if isinstance(o, pdfium.PdfImage))
+        target = stem.with_name(f"{stem.name}-p{i + 1}")
+        image.extract(str(target))
+        out.append(next(target.parent.glob(f"{target.name}.*")))
     return out
