@@ -22,6 +22,7 @@ from . import deskew, images, pdf
 from .errors import DamagedFile, FileTooLarge
 from .header_look import header_second_look, rescue_header
 from .limits import Limits
+from .list_look import list_second_look, rescue_list
 from .model import Document, Line, Page, TextSource, Word
 from .ocr import image_dpi, ocr_lines, ocr_region, osd_rotation
 from .signer import rescue_signer, signer_second_look
@@ -112,13 +113,17 @@ def zone_pages(read: list[PageWords]) -> tuple[Page, ...]:
 def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool = True) -> PageWords:
     """OCR one grey page image: orientation, deskew, one Tesseract pass (and second looks: on
     page 1 at a `Số:` / date row the pass missed, see `ingest.header_look`; on the footer page
-    at a signer block the pass missed, see `ingest.signer`)."""
+    at a signer block the pass missed, see `ingest.signer`, and at a list it read badly, see
+    `ingest.list_look`)."""
     dpi = image_dpi(image)
     rotation, skew, upright, lines = _read_upright(image, limits, dpi)
     if number == 1 and header_second_look():
         lines = rescue_header(upright, lines, limits.ocr_seconds, dpi)
-    if signer_second_look() and (last or holds_noi_nhan(lines, float(upright.width))):
+    footer = last or holds_noi_nhan(lines, float(upright.width))
+    if signer_second_look() and footer:
         lines = rescue_signer(upright, lines, number == 1, limits.ocr_seconds, dpi)
+    if list_second_look() and footer:
+        lines = rescue_list(upright, lines, number == 1, limits.ocr_seconds, dpi)
     return PageWords(
         number=number,
         width=float(upright.width),
