@@ -334,12 +334,24 @@ def _clean_item(text: str) -> str:
         return clean_luu(text)
     if not any(c.isalpha() for c in text):
         return ""  # a page number or a speck on a line of its own
+    text = _unmatched_close(text)
     text = _PURPOSE.sub(_purpose, text)
     text = re.sub(r"^Đ[íìil|]c(?= )", "Đ/c", text)  # `Đ/c` (đồng chí) with its slash read as a letter
     bare = re.sub(r"[\s\"'.,;:\-–]+", "", fold(text))
     if bare and fuzz.ratio(bare, "nhutren") >= 80:
         return "Như trên"
     return text
+
+
+def _unmatched_close(text: str) -> str:
+    """`Cũng an tình)`, `Văn phòng UBND) tỉnh`: a `)` no `(` opened is a speck (a seal's edge)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == ")" and depth == 0:
+            continue
+        depth += (ch == "(") - (ch == ")")
+        out.append(ch)
+    return " ".join("".join(out).split())
 
 
 _LUU = re.compile(r"\s*[-–]?\s*l[uưù]u\s*(?::|[;.]?\s*(?:vt|v[ăa]n\s+th[uư]))", re.I)
@@ -362,10 +374,12 @@ def _is_luu(text: str) -> bool:
 
 
 def clean_luu(text: str) -> str:
-    """`Lưu: VT, CN, Cm.` → `Lưu: VT, CN`; `Lưu: VT, KGVX. HN` → `Lưu: VT, KGVX`; `Lưu: VT, ĐT (M).`
-    → `Lưu: VT, ĐT`: the units the file copy goes to, without the drafter's initials and count."""
+    """`Lưu: VT, CN, Cm.` → `Lưu: VT, CN`; `Lưu: VT, KGVX. HN` (or `KGVX.HN`) → `Lưu: VT, KGVX`;
+    `Lưu: VT, ĐT (M).` → `Lưu: VT, ĐT`: the units the file copy goes to, without the drafter's
+    initials and count."""
     body = re.sub(r"^\s*[-–]?\s*\S+\s*[:;.]?\s*", "", text, count=1)
     body = re.split(r"\.\s", body + " ", maxsplit=1)[0]
+    body = re.sub(r"(?<=[A-ZĐ]{2})\.[A-Za-zĐđ]{1,4}\s*$", "", body)  # `KGVX.HN`: OCR lost the space
     body = re.sub(r"\([^)]*\)?", " ", body)
     units = [u.strip(" .;:") for u in re.split(r"[,;]", body)]  # `VT; KGVX`: OCR's comma
     units = [u for u in units if u]
@@ -437,10 +451,15 @@ def _signer(lines: list[Segment]) -> tuple[Signer | None, dict[str, list[Region]
     pos_text = _post_text(position, snapped) if position else None
     if position:
         ev["/signer/position"] = position.regions()
-        lost = _lost_kt(usable[pos_at - 1] if pos_at > start else None, pos_text, auth_text)
-        if lost is not None:
-            auth_text = f"{auth_text or ''} KT. {lost}".strip()
-            ev["/signer/authority"] = ev.get("/signer/authority", []) + usable[pos_at - 1].regions()
+        head = _lost_kt(pos_text, auth_text)
+        if head is not None:
+            auth_text = f"{auth_text or ''} KT. {head}".strip()
+            before = usable[pos_at - 1] if pos_at > start else None
+            shown = before if before is not None and _holds(before.text, head) else position
+            ev["/signer/authority"] = ev.get("/signer/authority", []) + shown.regions()
+    elif authority and candidates[0] and candidates[0][0][4:] in _KNOWN_POSTS:
+        pos_text = candidates[0][0]  # `KT. X` and the post line lost: the deputy, `PHÓ X`, signs
+        ev["/signer/position"] = authority[-1].regions()
     name_text = _surname(_restored(" ".join(name.text.split()))) if name else None
     if name:
         ev["/signer/name"] = name.regions()
@@ -490,16 +509,17 @@ def _holds(text: str, post: str) -> bool:
     return fuzz.partial_ratio(fold(post), fold(re.sub(r"[^\w ]", " ", text))) >= 85
 
 
-def _lost_kt(before: Segment | None, position: str | None, authority: str | None) -> str | None:
-    """X when the post is `PHÓ X`, the chain has no `KT. X`, and the line above the post holds X:
-    a deputy signs only `KT.` (for) the head (Decree 30/2020), so that line is the `KT. X` step
-    with its prefix lost or bent by OCR (`HÁNH VĂN PHÒNG`, `XXT, CHỦ ĐỊCH`)."""
-    if before is None or not position or not position.startswith("PHÓ "):
+def _lost_kt(position: str | None, authority: str | None) -> str | None:
+    """X when the post is `PHÓ X` and the chain has no `KT. X`: a deputy signs only `KT.` (for)
+    the head (Decree 30/2020), so the step is there on paper and OCR lost or bent its line
+    (`HÁNH VĂN PHÒNG`, `XXT, CHỦ ĐỊCH`, or nothing at all under the seal)."""
+    if not position or not position.startswith("PHÓ ") or position[4:] not in _KNOWN_POSTS:
         return None
     head = position[4:]
-    if authority and fold(authority).endswith(fold(f"KT. {head}")):
-        return None
-    return head if _holds(before.text, head) else None
+    last_kt = authority.rfind("KT.") if authority else -1
+    if authority and last_kt >= 0 and fold(head) in fold(authority[last_kt:]):
+        return None  # `KT. BỘ TRƯỞNG, CHỦ NHIỆM`, `KT. CỤC TRƯỞNG` + the unit's name
+    return head
 
 
 def _dotted(authority: str) -> str:

@@ -307,3 +307,26 @@ def test_two_list_lines_read_as_one() -> None:
     ]
     dist, _ = run("Nơi nhận:\n- Như trên; - Sở Tài chính;\n- Lưu: VT.")
     assert dist == ["Như trên", "Sở Tài chính", "Lưu: VT"]
+
+
+def test_the_deputy_rule_fills_a_step_or_post_the_seal_took() -> None:
+    # `KT. X` is printed above `PHÓ X` (Decree 30/2020): either line alone implies the other.
+    left = ["Nơi nhận:", "- Như trên;", "- Lưu: VT."]
+    out = footer.extract(zones(left, ["TL. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG", "Lê Thị Mai"], 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TL. CHỦ TỊCH KT. CHÁNH VĂN PHÒNG", position="PHÓ CHÁNH VĂN PHÒNG", name="Lê Thị Mai"
+    )
+    out = footer.extract(zones(left, ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "Trương Việt Dũng"], 70.0))
+    assert out.values["signer"] == Signer(
+        authority="TM. ỦY BAN NHÂN DÂN KT. CHỦ TỊCH", position="PHÓ CHỦ TỊCH", name="Trương Việt Dũng"
+    )
+    out = footer.extract(zones(left, ["TM. ỦY BAN NHÂN DÂN", "Nguyễn Đức Thanh"], 70.0))
+    assert out.values["signer"].position is None  # TM. says nothing of the post
+
+
+def test_luu_initials_glued_and_unmatched_parentheses() -> None:
+    assert clean_luu("Lưu: VT, KGVX.HN") == "Lưu: VT, KGVX"
+    dist, _ = run(
+        "Nơi nhận:\n- Công an tỉnh);\n- Văn phòng UBND) tỉnh;\n- CT, PCT UBND tỉnh (đ/c Hiếu);\n- Lưu: VT."
+    )
+    assert dist == ["Công an tỉnh", "Văn phòng UBND tỉnh", "CT, PCT UBND tỉnh (đ/c Hiếu)", "Lưu: VT"]
