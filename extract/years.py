@@ -3,8 +3,8 @@
 OCR misreads one digit of a year (`2023` as `2033` or `2025`, `33/2009/QĐ-UBND` as
 `33/2003/...`). The letter itself bounds its year: it cannot cite a document issued
 after it, and it nearly always names its own year again in the body (a cited date, a
-deadline, `năm 2023`). A year OCR doubted that the body never names, or that is older
-than a document the letter cites, is replaced by the one-digit variant that the body
+deadline, `năm 2023`). A year OCR doubted that the body never names or that is older than
+a document the letter cites is replaced by the one-digit variant that the body
 (or the year in the number of a legal document) names and that comes no earlier than
 the latest citation; the earliest such variant, as deadlines run after the letter. A
 legal document's number carries its year of issue (`30/2020/NĐ-CP`): a number year one
@@ -38,7 +38,8 @@ def settle(
         named.add(number_year)
     latest = max(cited, default=None)
     too_old = latest is not None and year < latest
-    if too_old or (year not in named and confidence < DOUBTED):
+    # A year OCR is sure of stands: a cited date misread one digit up must not move it.
+    if confidence < DOUBTED and (too_old or year not in named):
         fits = [y for y in _variants(year) if y in named and (latest is None or y >= latest)]
         if fits:
             year = min(fits)

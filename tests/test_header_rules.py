@@ -366,6 +366,7 @@ def test_respell_never_turns_a_hook_acute() -> None:
         ("2009-12-24", 96.0, None, "ngày 10/4/2007; ngày 10/4/2008", [2007], ("2009-12-24", None)),
         ("2024-06-17", 80.0, None, "trước ngày 31/7/2024", [2024], ("2024-06-17", None)),
         ("2033-08-21", None, None, "ngày 14/4/2023", [2023], ("2033-08-21", None)),
+        ("2023-08-21", 96.0, None, "Văn bản ngày 14/4/2033", [2033], ("2023-08-21", None)),
     ],
 )  # fmt: skip
 def test_year_settled_against_the_body(
