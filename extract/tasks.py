@@ -39,6 +39,7 @@ from .views import Extraction, ZoneViews
 _ARTICLE = re.compile(r"dieu\s+(\d{1,3})\s*[.:]\s*", re.I)
 # `1.`, and as OCR bends it on a degraded scan: `1,` `2:` `1ˆ` (a speck for the dot).
 _KHOAN = re.compile(r"(\d{1,2})\s*[.,:ˆ]\s+(?=\S)")
+_KHOAN_BARE = re.compile(r"(\d{1,2})\s+(?=[A-ZĐÀ-Ỹ])")
 _DIEM = re.compile(r"([a-zđ])\s*\)\s+(?=\S)")
 _DASH = re.compile(r"[-–+]\s+(?=\S)")
 _ROMAN = re.compile(r"([IVX]{1,4})\s*\.\s+(?=\S)")
@@ -332,7 +333,7 @@ def _head_at(
     if m:
         _reset(last_no, 0)
         return Unit(m.group(1), 0, at, m.end())
-    m = _KHOAN.match(text, at, line_end)
+    m = _KHOAN.match(text, at, line_end) or _bare_khoan(text, at, line_end, last_no)
     if m:
         n = int(m.group(1))
         # In sequence; the first may be 2 or 3 when OCR lost `1.` (`1ˆ Nội dung`).
@@ -356,6 +357,15 @@ def _head_at(
         if parent is not None:
             return Unit(parent.ordinal, 4, at, m.end())
     return None
+
+
+def _bare_khoan(text: str, at: int, line_end: int, last_no: dict[int, int]) -> re.Match[str] | None:
+    """`1 Phòng Giáo dục ...:` with the dot OCR lost: only the next number in sequence, before a
+    capital, on a line after a clause's end (a wrapped `trong vòng\n15 ngày` is none of these)."""
+    m = _KHOAN_BARE.match(text, at, line_end)
+    if m is None or int(m.group(1)) != last_no.get(2, 0) + 1:
+        return None
+    return m if re.search(r"[.:;]\W*$", text[max(0, at - 12) : at]) else None
 
 
 def _reset(last_no: dict[int, int], level: int) -> None:

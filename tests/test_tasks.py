@@ -307,3 +307,15 @@ def test_specks_after_the_lead_in_colon() -> None:
         ("1", ["Phòng Giáo dục và Đào tạo các huyện"], None),
         ("2", ["VNPT Nghệ An"], None),
     ]
+
+
+def test_a_first_item_whose_dot_ocr_lost() -> None:
+    text = (
+        "Sở đề nghị các đơn vị thực hiện các nội dung sau:\n1 Phòng Giáo dục và Đào tạo các huyện:\n"
+        "- Chỉ đạo các trường rà soát dữ liệu;\n2. Đề nghị VNPT Nghệ An hỗ trợ kỹ thuật trong vòng\n"
+        "15 Ngày làm việc./."
+    )
+    assert summary(text, "2024-08") == [
+        ("1", ["Phòng Giáo dục và Đào tạo các huyện"], None),
+        ("2", ["VNPT Nghệ An"], None),
+    ]
