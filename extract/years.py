@@ -39,12 +39,14 @@ def settle(
     latest = max(cited, default=None)
     too_old = latest is not None and year < latest
     # A year OCR is sure of stands: a cited date misread one digit up must not move it.
-    if confidence < DOUBTED and (too_old or year not in named):
+    sure = confidence >= DOUBTED or not (too_old or year not in named)
+    if not sure:
         fits = [y for y in _variants(year) if y in named and (latest is None or y >= latest)]
         if fits:
-            year = min(fits)
+            year, sure = min(fits), True
             date = f"{year:04d}{date[4:]}"
-    if number_year is not None and number_year != year and year in _variants(number_year):
+    # The number follows only a date year that is sure, named by the body, or repaired.
+    if sure and number_year is not None and number_year != year and year in _variants(number_year):
         number = _NUMBER_YEAR.sub(rf"\g<1>{year:04d}\g<3>", number or "")
     return date, number
 
