@@ -368,7 +368,7 @@ def test_respell_never_turns_a_hook_acute() -> None:
         ("2033-08-21", None, None, "ngày 14/4/2023", [2023], ("2033-08-21", None)),
         ("2023-08-21", 96.0, None, "Văn bản ngày 14/4/2033", [2033], ("2023-08-21", None)),
         # A doubted date year nothing supports does not move the number's year.
-        ("2003-12-24", 80.0, "33/2005/QĐ-UBND", "ngày 10/4/2007", [2007], ("2003-12-24", "33/2005/QĐ-UBND")),
+        ("2003-12-24", 80.0, "33/2005/QĐ-UBND", "ngày 10/4/2012", [2012], ("2003-12-24", "33/2005/QĐ-UBND")),
     ],
 )  # fmt: skip
 def test_year_settled_against_the_body(
