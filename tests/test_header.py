@@ -314,3 +314,25 @@ def test_two_printed_lines_merged_by_ocr_are_read_apart() -> None:
     letter = extract_letter(Document("0" * 64, (page,)))
     want = "cơ chế đặc thù xây dựng công trình khẩn cấp đối với Dự án Metro Bến Thành - Suối Tiên"
     assert letter.subject == want
+
+
+@pytest.mark.parametrize(
+    ("read", "confidence", "symbol"),
+    [("25/UBND-VX1", 90.0, "UBND-VX1"),  # read for sure: the Lưu line's VXI1 is its own misread
+     ("25/UBND-KGVK", 60.0, "UBND-KGVX")],  # doubted: the Lưu line's unit repairs it
+)  # fmt: skip
+def test_lu_unit_repairs_only_a_doubted_symbol(read: str, confidence: float, symbol: str) -> None:
+    so = Line((Word("Số:", (520, 320, 600, 360), confidence), Word(read, (620, 320, 900, 360), confidence)))
+    luu = "VXI1" if symbol.endswith("VX1") else "KGVX"
+    page = Page(
+        1, 2480, 3508, "ocr",
+        (
+            Zone(PageZone.HEADER_LEFT, (_line("ỦY BAN NHÂN DÂN", 500, 200), _line("TỈNH ĐẮK LẮK", 520, 260),
+                                        so)),
+            Zone(PageZone.BODY, (_line("Kính gửi: Sở Tài chính", 500, 900),)),
+            Zone(PageZone.FOOTER_LEFT, (_line("Nơi nhận:", 300, 2900), _line("- Như trên;", 300, 2960),
+                                        _line(f"- Lưu: VT, {luu}.", 300, 3020))),
+        ),
+    )  # fmt: skip
+    letter = extract_letter(Document("0" * 64, (page,)))
+    assert (letter.symbol, letter.number) == (symbol, f"25/{symbol}")
