@@ -47,8 +47,8 @@ FLOORS = {
         "recipients": 0.97,
         "references": 0.94,
         "tasks": 0.96,
-        "distribution": 0.86,
-        "signer": 0.80,
+        "distribution": 0.92,
+        "signer": 0.95,
     },
     "degraded": {
         "number": 0.93,
@@ -62,9 +62,9 @@ FLOORS = {
         "urgency": 0.93,
         "recipients": 0.95,
         "references": 0.89,
-        "tasks": 0.84,
-        "distribution": 0.85,
-        "signer": 0.78,
+        "tasks": 0.87,
+        "distribution": 0.92,
+        "signer": 0.92,
     },
 }
 
