@@ -25,6 +25,10 @@ def test_glued_specks_become_spaces_of_the_same_length() -> None:
     out = despeckled(view)
     assert out.text == "2. Sở  Nông nghiệp chỉ đạo;\ncá nhân có liên quan, xem xét, giải quyết,\n hoàn thành"
     assert len(out.text) == len(view.text) and out.words == view.words
+    assert (
+        despeckled(ocr_view("ˆ` Điều 1. Ban hành;\n'Thủ trưởng các Sở")).text
+        == "   Điều 1. Ban hành;\n Thủ trưởng các Sở"
+    )
 
 
 def test_typed_text_addresses_and_printed_hyphens_stay() -> None:
