@@ -15,7 +15,6 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -24,31 +23,10 @@ from .db import Database
 from .errors import Forbidden, InvalidRequest, Unauthorized
 from .models import ApiKey, utcnow
 from .queries import iso
+from .roles import RIGHTS, Right, Role
 
-
-class Role(StrEnum):
-    CLERK = "clerk"
-    READER = "reader"
-    AUDITOR = "auditor"
-    ADMIN = "admin"
-
-
-class Right(StrEnum):
-    UPLOAD = "upload"
-    CORRECT = "correct"
-    QUERY = "query"
-    HISTORY = "history"
-    TRACE = "trace"
-    KEYS = "keys"
-
-
-RIGHTS: dict[Role, frozenset[Right]] = {
-    # A clerk who corrects a value sees the history of the letter; tracing is the auditors'.
-    Role.CLERK: frozenset({Right.UPLOAD, Right.CORRECT, Right.QUERY, Right.HISTORY}),
-    Role.READER: frozenset({Right.QUERY}),
-    Role.AUDITOR: frozenset({Right.QUERY, Right.HISTORY, Right.TRACE}),
-    Role.ADMIN: frozenset({Right.KEYS}),
-}
+__all__ = ["RIGHTS", "Caller", "Right", "Role", "authenticate", "authorize", "create_key", "list_keys",
+           "revoke_key"]
 
 
 @dataclass(frozen=True)

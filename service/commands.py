@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import commands_links
-from .auth import Role, create_key, list_keys
 from .config import Settings
+from .roles import Role
 
 if TYPE_CHECKING:  # the store (SQLAlchemy, Alembic) loads only for the commands that use it
     from .db import Database
@@ -70,6 +70,8 @@ def _database(settings: Settings) -> Database:
 
 
 def cmd_keys_create(args: argparse.Namespace) -> int:
+    from .auth import create_key
+
     db = _database(Settings.from_env())
     try:
         print(create_key(db, args.role, args.name))
@@ -79,6 +81,8 @@ def cmd_keys_create(args: argparse.Namespace) -> int:
 
 
 def cmd_keys_list(args: argparse.Namespace) -> int:
+    from .auth import list_keys
+
     db = _database(Settings.from_env())
     try:
         for key in list_keys(db):
@@ -91,6 +95,7 @@ def cmd_keys_list(args: argparse.Namespace) -> int:
 
 def ingest_samples(settings: Settings, folder: Path = SAMPLES) -> int:
     """Queue the sample scans through the same intake as uploads; they are read once the server runs."""
+    from .auth import create_key
     from .filestore import FileStore
     from .intake import check_size, submit
 
