@@ -14,7 +14,6 @@ from collections import Counter
 
 from .fuzzy import fold
 from .headlines import is_capital_line
-from .symbols import confusable_equal
 
 _DUST = re.compile(r"(?<!\S)[.`'_~^·:;|]+(?!\S)")
 # Letters of the Vietnamese alphabet, and the Latin ones that names and acronyms borrow (`Wifi`).
@@ -103,27 +102,6 @@ def unwrap_dashes(value: str, lines: list[str], whole: str) -> str:
         if folded_whole.count(fold(dashed)) < 2:
             value = value.replace(dashed, f"{a[-2]} {b[0]}", 1)
     return value
-
-
-_ACRONYM = re.compile(r"(?<![\w/-])[A-ZĐ0-9|!]{3,8}(?![\w/-])")  # not a group of a symbol
-
-
-def reacronym(value: str, whole: str) -> str:
-    """`Trung tâm điều hành thông minh TOC` → `IOC`: an acronym of a mixed-case subject that the
-    rest of the letter (`whole`, the subject's own reading included once) never prints is the
-    one acronym it does print that differs only by OCR's T/I/l/1 swaps."""
-    if is_capital_line(value):
-        return value  # every word is in capitals: no telling acronyms apart
-    printed = Counter(_ACRONYM.findall(whole))
-
-    def repair(m: re.Match[str]) -> str:
-        read = m.group(0)
-        if printed[read] > 1 or not any(c.isalpha() for c in read):
-            return read
-        known = {k for k in printed if k != read and confusable_equal(read, k) and k.isalpha()}
-        return known.pop() if len(known) == 1 else read
-
-    return _ACRONYM.sub(repair, value)
 
 
 UNREAD = 30.0  # OCR confidence under which a subject word is taken as not read at all

@@ -9,7 +9,7 @@ from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, capital_text, strip_motto
 from extract.places import place_named_in, repair_place
-from extract.subjects import fill_gaps, reacronym, undash, unglue_words, unwrap_dashes
+from extract.subjects import fill_gaps, undash, unglue_words, unwrap_dashes
 from extract.symbols import (
     abbreviations_of,
     parse_number,
@@ -405,13 +405,6 @@ def test_subject_words_run_together_split_as_the_letter_prints_them() -> None:
     table = spellings("cải thiện chỉ số DTI tỉnh Gia Lai; mạng MobiFone")
     assert unglue_words("chỉ số DTI tỉnhGiaLai", table) == "chỉ số DTI tỉnh Gia Lai"
     assert unglue_words("mạng MobiFone", table) == "mạng MobiFone"  # a brand's capital stays
-
-
-def test_subject_acronym_read_with_a_swap_is_the_one_the_letter_prints() -> None:
-    whole = "Thành lập Tổ công tác Trung tâm TOC ... vận hành Trung tâm IOC của tỉnh"
-    assert reacronym("Thành lập Tổ công tác Trung tâm TOC", whole) == "Thành lập Tổ công tác Trung tâm IOC"
-    both = whole + " ... TOC"  # the letter prints it as read elsewhere too: as read
-    assert reacronym("Thành lập Tổ công tác Trung tâm TOC", both) == "Thành lập Tổ công tác Trung tâm TOC"
 
 
 def test_dash_at_a_subject_line_edge() -> None:
