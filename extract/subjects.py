@@ -29,8 +29,8 @@ def clean_subject(text: str) -> str | None:
     to a word (`'THÁC`), stops and colons glued before a word (`:Tổ quốc`), a dot glued before a
     lower-case word (`đổi. số`) or after a syllable inside a capital subject (`TIN. HỌC`), a dash
     or rule glued to the next word (`-quốc`, `-_y`), letters no Vietnamese word has at a word's
-    edge (`Bảoø`), rules and dashes before the first word, trailing dots, dashes and colons (a
-    trích yếu has no closing stop)."""
+    edge (`Bảoø`), a stop glued between two words (`sung.các`), rules and dashes before the first
+    word, trailing dots, commas, dashes and colons (a trích yếu has no closing stop)."""
     text = _DUST.sub(" ", " ".join(text.split()))
     text = re.sub(r"(?<!\S)['`]+(?=\w)|(?<!\S)[.:;,]+(?=[^\W\d_])|(?<=\w)['`]+(?!\S)", "", text)
     text = re.sub(r"(?<=[^\W\d_])\.(?=\s+[^\W\d_A-ZĐÀ-Ỹ])", "", text)
@@ -38,12 +38,20 @@ def clean_subject(text: str) -> str | None:
         text = _SYLLABLE_STOP.sub(_drop_syllable_stop, text)
     text = re.sub(r"(?<=\s)[-–_~]+(?=[^\W\d_])", "", text)
     text = _WORD.sub(_alien_edges, text)
+    text = _GLUED_STOP.sub(_unglue_stop, text)
     text = re.sub(r"^[\W_]+(?=\w)", "", " ".join(text.split()))
-    text = re.sub(r"(?:\s*(?:\.+|[:;`'_~^|—–-]+))+$", "", text).strip()
+    text = re.sub(r"(?:\s*(?:\.+|[:;,`'_~^|—–-]+))+$", "", text).strip()
     return text or None
 
 
+# `bổ sung.các`: a stop between two words, one of them marked (not a domain: `dichvucong.gov.vn`).
+_GLUED_STOP = re.compile(r"(?<![\w.])([^\W\d_]+)\.([^\W\d_]+)(?![\w.])")
 _SYLLABLE_STOP = re.compile(r"(?<![^\W\d_])([^\W\d_]+)[.:;]+(?=\s+[^\W\d_])")
+
+
+def _unglue_stop(m: re.Match[str]) -> str:
+    marked = any(not c.isascii() for c in m.group(0))
+    return f"{m.group(1)} {m.group(2)}" if marked else m.group(0)
 
 
 def _drop_syllable_stop(m: re.Match[str]) -> str:

@@ -283,7 +283,9 @@ def test_no_lone_symbol_in_words(after_so: str) -> None:
      ("___ Về việc đề nghị", "Về việc đề nghị"), ("KHAI . THÁC", "KHAI THÁC"), ("", None),
      ("Nền tảng -_y tế", "Nền tảng y tế"), ("KHAI 'THÁC VÀ", "KHAI THÁC VÀ"),
      ("Kế hoạch Bảoø đảm", "Kế hoạch Bảo đảm"),
-     ("MẠNG TIN. HỌC", "MẠNG TIN HỌC"), ("TP. HỒ CHÍ MINH", "TP. HỒ CHÍ MINH"), ("mạng Wifi", "mạng Wifi")],
+     ("bổ sung.các giải pháp", "bổ sung các giải pháp"), ("Cổng dichvucong.gov.vn", "Cổng dichvucong.gov.vn"),
+     ("Tập đoàn Viettel,", "Tập đoàn Viettel"), ("MẠNG TIN. HỌC", "MẠNG TIN HỌC"),
+     ("TP. HỒ CHÍ MINH", "TP. HỒ CHÍ MINH"), ("mạng Wifi", "mạng Wifi")],
 )  # fmt: skip
 def test_clean_subject(raw: str, clean: str | None) -> None:
     assert clean_subject(raw) == clean
