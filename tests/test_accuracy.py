@@ -62,7 +62,7 @@ FLOORS = {
         "urgency": 0.93,
         "recipients": 0.95,
         "references": 0.89,
-        "tasks": 0.87,
+        "tasks": 0.90,
         "distribution": 0.92,
         "signer": 0.92,
     },
