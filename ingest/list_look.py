@@ -18,7 +18,7 @@ import statistics
 from PIL import Image
 
 from .model import Line, PageZone, Word
-from .ocr import ocr_lines
+from .ocr import ocr_region
 from .zones import zone_page
 
 LIST_PSM = "--psm 6"
@@ -48,9 +48,8 @@ def rescue_list(
         int(min(width, right_edge + 0.006 * width)),
         int(min(height, max(w.bbox[3] for w in old) + 0.011 * height)),
     )
-    found = ocr_lines(image.crop(box), timeout_s, dpi, psm=LIST_PSM)
-    new = [_moved(ln, box[0], box[1], right_edge) for ln in found]
-    new = [ln for ln in new if ln.words]
+    found = ocr_region(image, box, timeout_s, dpi, psm=LIST_PSM)
+    new = [ln for ln in (_left_of(ln, right_edge) for ln in found) if ln.words]
     new_words = [w for ln in new for w in ln.words]
     if not new_words or _mean(new_words) < _mean(old) + MARGIN:
         return lines
@@ -59,14 +58,10 @@ def rescue_list(
     return tuple(ln for ln in kept if ln.words) + tuple(new)
 
 
-def _moved(line: Line, dx: int, dy: int, right_edge: float) -> Line:
-    """A line of the crop in page pixels, without words past the list's right edge (the signer
-    column's, which the page pass read already)."""
-    words = (
-        Word(w.text, (w.bbox[0] + dx, w.bbox[1] + dy, w.bbox[2] + dx, w.bbox[3] + dy), w.confidence)
-        for w in line.words
-    )
-    return Line(tuple(w for w in words if (w.bbox[0] + w.bbox[2]) / 2 <= right_edge))
+def _left_of(line: Line, right_edge: float) -> Line:
+    """A line without words past the list's right edge (the signer column's, which the page
+    pass read already)."""
+    return Line(tuple(w for w in line.words if (w.bbox[0] + w.bbox[2]) / 2 <= right_edge))
 
 
 def _conf(word: Word) -> float:

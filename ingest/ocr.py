@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
 
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
@@ -78,12 +79,18 @@ def ocr_lines(
 
 
 def ocr_region(
-    image: Image.Image, box: tuple[int, int, int, int], timeout_s: float, dpi: int = DEFAULT_DPI,
+    image: Image.Image,
+    box: tuple[float, float, float, float],
+    timeout_s: float,
+    dpi: int = DEFAULT_DPI,
     psm: str = PSM,
+    prepare: Callable[[Image.Image], Image.Image] | None = None,
 ) -> tuple[Line, ...]:
-    """`ocr_lines` on the part `box` (left, top, right, bottom) of a page; boxes in page pixels."""
+    """`ocr_lines` on the part `box` (left, top, right, bottom) of a page, first `prepare`d if
+    given (a second look's own clean-up); boxes in page pixels."""
     x0, y0 = box[0], box[1]
-    found = ocr_lines(image.crop(box), timeout_s, dpi, psm)
+    crop = image.crop(box)
+    found = ocr_lines(prepare(crop) if prepare else crop, timeout_s, dpi, psm)
     return tuple(
         Line(tuple(
             Word(w.text, (w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0), w.confidence)

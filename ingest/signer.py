@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from .model import Line, PageZone, Word
-from .ocr import ocr_lines
+from .ocr import ocr_region
 from .zones import fold, is_signer_text, solid, zone_page
 
 
@@ -101,16 +101,7 @@ def rescue_signer(
     if box is None:
         return lines
     x0, y0, x1, y1 = box
-    found = ocr_lines(dark_ink_only(image.crop((x0, y0, x1, y1))), timeout_s, dpi, psm=SIGNER_PSM)
-    moved = tuple(
-        Line(
-            tuple(
-                Word(w.text, (w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0), w.confidence)
-                for w in ln.words
-            )
-        )
-        for ln in found
-    )
+    moved = ocr_region(image, (x0, y0, x1, y1), timeout_s, dpi, psm=SIGNER_PSM, prepare=dark_ink_only)
 
     def inside(word: Word) -> bool:
         cx, cy = (word.bbox[0] + word.bbox[2]) / 2, (word.bbox[1] + word.bbox[3]) / 2

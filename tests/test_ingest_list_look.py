@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from ingest import list_look
+from ingest import list_look, ocr
 from ingest.model import Line, PageZone, Word
 from ingest.zones import zone_page
 
@@ -49,7 +49,7 @@ def _texts(lines: tuple[Line, ...], kind: PageZone) -> list[str]:
 
 
 def test_a_doubtful_list_is_read_again_and_the_surer_reading_kept(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(list_look, "ocr_lines", _fake_ocr(96.0))
+    monkeypatch.setattr(ocr, "ocr_lines", _fake_ocr(96.0))
     out = list_look.rescue_list(Image.new("L", (W, H), 255), _page(10.0), False, 30.0, 300)
     left = _texts(out, PageZone.FOOTER_LEFT)
     assert "- Như trên;" in left and "- Bộ trưởng;" in left and "Nhưtên" not in " ".join(left)
@@ -57,9 +57,9 @@ def test_a_doubtful_list_is_read_again_and_the_surer_reading_kept(monkeypatch: p
 
 
 def test_a_sure_list_or_a_worse_reading_leaves_the_page_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(list_look, "ocr_lines", _fake_ocr(96.0))
+    monkeypatch.setattr(ocr, "ocr_lines", _fake_ocr(96.0))
     page = _page(90.0)
     assert list_look.rescue_list(Image.new("L", (W, H), 255), page, False, 30.0, 300) is page
-    monkeypatch.setattr(list_look, "ocr_lines", _fake_ocr(60.0))
+    monkeypatch.setattr(ocr, "ocr_lines", _fake_ocr(60.0))
     page = _page(10.0)
     assert list_look.rescue_list(Image.new("L", (W, H), 255), page, False, 30.0, 300) is page
