@@ -67,13 +67,16 @@ def _one_off(a: str, b: str) -> bool:
 
 
 def repair_place(printed: str) -> str:
-    """`Hà Nôi` (OCR) → `Hà Nội`; a correctly printed variant (`Thanh Hoá`) stays as printed."""
+    """`Hà Nôi`, `Gia LaI` (OCR) → `Hà Nội`, `Gia Lai`; a correctly printed variant (`Thanh Hoá`)
+    stays as printed."""
     words = printed.split()
     found = province_at(words, 0)
     if found is None or found[1] != len(words):
         return printed
     canonical = found[0]
-    return printed if tone_norm(printed) == tone_norm(canonical) else canonical
+    # Same letters, same capitals: a variant as printed; `Gia LaI` (an I read for l) is no variant.
+    same_case = printed.isupper() or [c.isupper() for c in printed] == [c.isupper() for c in canonical]
+    return printed if same_case and tone_norm(printed) == tone_norm(canonical) else canonical
 
 
 def place_named_in(printed: str, names: list[str]) -> str:

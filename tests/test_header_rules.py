@@ -418,3 +418,12 @@ def test_dash_at_a_subject_line_edge() -> None:
     lines = ["phát triển kinh tế -", "xã hội"]  # printed so in the body too: a real dash
     whole = "phát triển kinh tế - xã hội; ổn định kinh tế - xã hội"
     assert unwrap_dashes(" ".join(lines), lines, whole) == "phát triển kinh tế - xã hội"
+
+
+@pytest.mark.parametrize(
+    ("printed", "place"),
+    [("Gia LaI", "Gia Lai"), ("Hà Nôi", "Hà Nội"), ("Thanh Hoá", "Thanh Hoá"), ("HÀ NỘI", "HÀ NỘI"),
+     ("Pleiku", "Pleiku")],
+)
+def test_province_as_printed_or_repaired(printed: str, place: str) -> None:
+    assert repair_place(printed) == place
