@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
+from .abbrevs import one_d
 from .fuzzy import fold
 
 CONG_VAN = "công văn"
@@ -157,7 +158,7 @@ def _looks_like_symbol(symbol: str) -> bool:
 
 def repair_symbol(symbol: str) -> str:
     """Undo the usual OCR confusions inside letter groups; digits of `UBND-VX1` stay."""
-    symbol = symbol.replace("Ð", "Đ").replace("ð", "đ")
+    symbol = one_d(symbol).replace("ð", "đ")  # one Đ read as `ĐÐ` is one Đ (`abbrevs`)
     out = []
     for group in re.split(r"([-/])", symbol):
         if len(_LETTER.findall(group)) >= 2:

@@ -264,6 +264,11 @@ def test_garbled_slash(after_so: str, number: str | None, symbol: str) -> None:
     assert parsed is not None and (parsed.number, parsed.symbol) == (number, symbol)
 
 
+def test_one_d_read_as_two_glyphs_in_a_symbol() -> None:
+    parsed = parse_number(" 1123/BTTTT-CĐÐSQG")
+    assert parsed is not None and parsed.symbol == "BTTTT-CĐSQG"
+
+
 def test_rule_after_the_symbol() -> None:
     parsed = parse_number(" 11/2015/QĐ-UBND -...")
     assert parsed is not None and (parsed.number, parsed.symbol) == ("11/2015/QĐ-UBND", "QĐ-UBND")
