@@ -33,7 +33,7 @@ def _opens_body(text: str) -> bool:
     folded = " ".join(fold(text).split())
     weak = _starts_with(folded, _WEAK_KINDS)
     if weak:
-        rest = text.split()[len(weak.split()) :]
+        rest = [w.strip(".,;:_-") for w in text.split()[len(weak.split()) :]]  # `GIA LAI.`: a speck
         place = province_at(rest, 0) if rest else None
         return place is not None and place[0] != "Việt Nam"
     return _starts_with(folded, _KINDS) is not None

@@ -164,6 +164,7 @@ def test_header_date(day: str, month: str, year: str | None, iso: str | None) ->
         (["VĂN PHÒNG", "CHÍNH PHỦ"], [[0, 1]]),
         (["TẬP ĐOÀN BƯU CHÍNH VIỄN THÔNG VIỆT NAM", "VIỄN THÔNG GIA LAI"], [[0], [1]]),
         (["TẬP ĐOÀN BƯU CHÍNH", "VIỄN THÔNG VIỆT NAM"], [[0, 1]]),
+        (["TẬP ĐOÀN BƯU CHÍNH:", "VIỄN THÔNG VIỆTNAM_", "VIỄN THÔNG GIA LAI."], [[0, 1], [2]]),
         (["TẬP ĐOÀN CÔNG NGHIỆP -", "VIỄN THÔNG QUÂN ĐỘI", "TỔNG CÔNG TY GIẢI PHÁP", "DOANH NGHIỆP VIETTEL"],
          [[0, 1], [2, 3]]),
         (["ỦY", "BAN NHÂN DÂN", "TỈNH TIỀN GIANG"], [[0, 1, 2]]),
