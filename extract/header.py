@@ -358,7 +358,9 @@ def _opens_place(folded_rest: str) -> bool:
 
 _NGAY, _THANG, _NAM = r"ng\w{1,2}y", r"th\w{1,2}ng", r"n\w{1,2}m"
 _DATE = re.compile(
-    rf"(?P<ngay>{_NGAY})[ \t]*(?P<d>[^\s]{{0,4}}?)[ \t]+{_THANG}[ \t]*(?P<m>[^\s]{{0,4}}?)[ \t]+{_NAM}"
+    # OCR glues the day to `tháng` (`28tháng`) and reads a speck before the month (`tháng g 4`).
+    rf"(?P<ngay>{_NGAY})[ \t]*(?P<d>[^\s]{{0,4}}?)(?:[ \t]+|(?<=\d)){_THANG}[ \t]*"
+    rf"(?:[^\s\d]{{1,2}}[ \t]+(?=\d))?(?P<m>[^\s]{{0,4}}?)[ \t]+{_NAM}"
     rf"(?:[ \t:;.,'`]*(?P<y>\d{{4}}))?",  # OCR dust before the year (`năm:'2026`)
     re.IGNORECASE,
 )

@@ -336,3 +336,9 @@ def test_lu_unit_repairs_only_a_doubted_symbol(read: str, confidence: float, sym
     )  # fmt: skip
     letter = extract_letter(Document("0" * 64, (page,)))
     assert (letter.symbol, letter.number) == (symbol, f"25/{symbol}")
+
+
+@pytest.mark.parametrize("line", ["Gia Lai, ngày 14tháng 8 năm 2023", "Gia Lai, ngày 14 tháng g 8 năm 2023"])
+def test_date_line_with_a_glued_day_or_a_speck_before_the_month(line: str) -> None:
+    got = header(CONG_VAN.format(so="Số:", vv="V/v").replace("Gia Lai, ngày 14 tháng 8 năm 2023", line))
+    assert (got["place"], got["date"]) == ("Gia Lai", "2023-08-14")
