@@ -18,7 +18,7 @@ import re
 from PIL import Image
 
 from .model import BBox, Line, PageZone, Word
-from .ocr import ocr_lines
+from .ocr import ocr_region
 from .zones import HEADER_MAX, fold, solid, zone_page
 
 HEADER_PSM = "--psm 11"  # sparse text: no layout analysis to drop the row
@@ -85,17 +85,7 @@ def rescue_header(
     if look is None:
         return lines
     (x0, y0, x1, y1), gutter, no_number, no_date = look
-    found = ocr_lines(image.crop((x0, y0, x1, y1)), timeout_s, dpi, psm=HEADER_PSM)
-    moved = [
-        Line(
-            tuple(
-                Word(w.text, (w.bbox[0] + x0, w.bbox[1] + y0, w.bbox[2] + x0, w.bbox[3] + y0), w.confidence)
-                for w in ln.words
-            )
-        )
-        for ln in found
-        if ln.words
-    ]
+    moved = [ln for ln in ocr_region(image, (x0, y0, x1, y1), timeout_s, dpi, psm=HEADER_PSM) if ln.words]
     # The missing rows: a `Số` line left of the gutter, a date line right of it (and, with
     # either, what sparse text cut off the same row on the same side: `38/2013/QĐ-UBND`).
     wanted = [

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ocrlines import ocr_line
 
 from extract import Letter, extract_letter
-from ingest import header_look, read_document
+from ingest import ocr, read_document
 from ingest.header_look import is_date_line, is_number_line, rescue_header
 from ingest.model import Document, Line, PageZone, Word
 from ingest.zones import zone_page
@@ -18,12 +19,7 @@ HA_TINH = ROOT / "samples" / "letters" / "ubnd-ha-tinh-2013-38.txt"
 
 
 def _line(text: str, x: float, y: float, h: float = 48.0, conf: float = 95.0) -> Line:
-    words, left = [], x
-    for token in text.split():
-        width = 24.0 * len(token)
-        words.append(Word(token, (left, y, left + width, y + h), conf))
-        left += width + 16.0
-    return Line(tuple(words))
+    return ocr_line(text, x, y, conf, height=h, char_width=24.0, gap=16.0)
 
 
 def test_number_and_date_lines() -> None:
@@ -62,7 +58,7 @@ def test_only_missing_rows_are_merged_without_duplicates(monkeypatch: pytest.Mon
             _line("Số: 38/2013/QĐ-UBND", 560, 472),  # the missing row
         )
 
-    monkeypatch.setattr(header_look, "ocr_lines", fake_ocr)
+    monkeypatch.setattr(ocr, "ocr_lines", fake_ocr)
     image = Image.new("L", (int(WIDTH), int(HEIGHT)), 255)
     out = rescue_header(image, PAGE, 30.0, 300)
     assert len(calls) == 1 and calls[0][1] == "--psm 11"
