@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from ocrlines import ocr_line
 from PIL import Image
 
 from ingest import list_look, ocr
-from ingest.model import Line, PageZone, Word
+from ingest.model import Line, PageZone
 from ingest.zones import zone_page
 
 W, H = 2481, 3508
 
 
 def _line(text: str, x: float, y: float, conf: float = 95.0) -> Line:
-    words, pos = [], x
-    for part in text.split():
-        words.append(Word(part, (pos, y, pos + 30 * len(part), y + 40), conf))
-        pos += 30 * len(part) + 20
-    return Line(tuple(words))
+    return ocr_line(text, x, y, conf)
 
 
 def _page(list_conf: float) -> tuple[Line, ...]:

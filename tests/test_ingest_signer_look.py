@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+from ocrlines import ocr_line
+
 from ingest.model import Line, Word
 from ingest.signer import is_name_line, is_post_line, merge_rows
 
 
 def _line(text: str, x: float, y: float, conf: float = 95.0) -> Line:
-    words, pos = [], x
-    for part in text.split():
-        words.append(Word(part, (pos, y, pos + 30 * len(part), y + 40), conf))
-        pos += 30 * len(part) + 20
-    return Line(tuple(words))
+    return ocr_line(text, x, y, conf)
 
 
 def test_a_post_is_not_an_authority_step() -> None:
