@@ -21,7 +21,9 @@ HEADER = ("number", "symbol", "doc_type", "issuer", "place", "date", "subject")
 
 @pytest.fixture(scope="module")
 def letters() -> dict[str, Letter]:
-    return {n: extract_letter(read_document((DATA / f"{n}.pdf").read_bytes(), filename=f"{n}.pdf")) for n in NAMES}
+    return {
+        n: extract_letter(read_document((DATA / f"{n}.pdf").read_bytes(), filename=f"{n}.pdf")) for n in NAMES
+    }
 
 
 def label(name: str) -> dict:
