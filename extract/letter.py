@@ -47,22 +47,20 @@ def _assemble(views: ZoneViews, source: Source) -> Letter:
     number, symbol, date = (found.values.get(k) for k in ("number", "symbol", "date"))
     found.merge(citations.extract(views, own_number=number, own_symbol=symbol, letter_date=date))
     found.merge(tasks.extract(views, letter_date=date))
-    checked = footer.extract(views, symbol=symbol, number=number)  # the Lưu unit may repair both
-    found.merge(_symbol_kept_when_sure(checked, found))
+    # The footer's `Lưu: VT, <unit>` line may repair the symbol's last group (and the number
+    # that ends with it), but only one the header read unsure of.
+    doubted = symbol if _doubted(found) else None
+    found.merge(footer.extract(views, symbol=doubted, number=number))
     return Letter(source=source, evidence=found.evidence, **found.values)
 
 
 SURE_SYMBOL = 80.0  # OCR confidence of the `Số:` line from which the header's symbol stands
 
 
-def _symbol_kept_when_sure(checked: Extraction, header_found: Extraction) -> Extraction:
-    """The footer's `Lưu: VT, <unit>` cross-check, without its repair of a symbol the header
-    read for sure (printed text, or OCR confidence ≥ 80): the `Lưu:` line is small print and
-    reads worse. On the sample scans every repair of such a symbol made it wrong (`VX1` →
-    `VXI1`, `CNTT` → `CNTTT`)."""
+def _doubted(header_found: Extraction) -> bool:
+    """Whether the header's `Số:` line was read with an OCR confidence under 80. A symbol read
+    for sure (printed text, or OCR above that) stands: the `Lưu:` line is small print and reads
+    worse; on the sample scans every repair of such a symbol made it wrong (`VX1` → `VXI1`,
+    `CNTT` → `CNTTT`)."""
     confidences = [r.confidence for r in header_found.evidence.get("/number", [])]
-    if any(c is not None and c < SURE_SYMBOL for c in confidences):
-        return checked
-    checked.values.pop("symbol", None)
-    checked.values.pop("number", None)
-    return checked
+    return any(c is not None and c < SURE_SYMBOL for c in confidences)
