@@ -48,7 +48,11 @@ def test_worker_killed_mid_job_then_service_killed_mid_batch(server: Server, ser
     assert scan.status_code == 202, scan.text
     accepted = [entry["job"] for entry in scan.json()]
     wait_job(reader, accepted[0], states=("running",), timeout=120)
-    pids = server.worker_pids()
+    # The job is marked running just before its pool process is started (and, under load,
+    # before that process shows as one): look for it for a while, not once.
+    deadline = time.monotonic() + 30
+    while not (pids := server.worker_pids()) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert pids, "no worker process found"
     for pid in pids:
         os.kill(pid, signal.SIGKILL)
