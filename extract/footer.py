@@ -26,7 +26,7 @@ from .textview import TextView
 from .views import Extraction, ZoneViews
 
 _PREFIX = re.compile(
-    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI|TIM)[ \t]*[.,][ \t]*(?=\S|$)"
+    r"(?<![\w.])(?:(TM|KT|TL|TUQ|Q|T\.M|K\.T|T\.L|IL|TI|TIM|IM)[ \t]*[.,][ \t]*(?=\S|$)"
     r"|(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,}))"
 )  # `KT. CHỦ TỊCH`, or `KT CHỦ TỊCH` when OCR lost the dot
 _POST_WORDS = (
@@ -523,9 +523,9 @@ def _lost_kt(position: str | None, authority: str | None) -> str | None:
 
 
 def _dotted(authority: str) -> str:
-    """`KT CHỦ TỊCH` → `KT. CHỦ TỊCH`; `IL.`/`TI.` (OCR's `TL.`) → `TL.`; `TIM.` → `TM.`."""
+    """`KT CHỦ TỊCH` → `KT. CHỦ TỊCH`; `IL.`/`TI.` (OCR's `TL.`) → `TL.`; `TIM.`/`IM.` → `TM.`."""
     authority = re.sub(r"(?<![\w.])(?:IL|TI)[ \t]*[.,]", "TL.", authority)
-    authority = re.sub(r"(?<![\w.])TIM[ \t]*[.,]", "TM.", authority)
+    authority = re.sub(r"(?<![\w.])T?IM[ \t]*[.,]", "TM.", authority)
     authority = re.sub(r"(?<![\w.])(TM|KT|TL|TUQ|Q)[ \t]*,", r"\1.", authority)  # `KT,` is OCR's `KT.`
     return re.sub(r"(?<![\w.])(TM|KT|TL|TUQ)[ \t]+(?=[A-ZĐÀ-Ỹ]{2,})", r"\1. ", authority)
 
