@@ -64,7 +64,7 @@ def needs_rescue(
     if left is None and right is None:
         return None  # no footer on this page: nothing to rescue
     right_lines = right.lines if right else ()
-    if any(is_post_line(ln) for ln in right_lines) and any(is_name_line(ln) for ln in right_lines):
+    if whole(right_lines):
         return None
     footer_lines = [*(left.lines if left else ()), *right_lines]
     top = min(ln.bbox[1] for ln in footer_lines)
@@ -78,6 +78,26 @@ def needs_rescue(
         int(min(height, top + REGION_HEIGHT * height)),
     )
     return box if box[2] - box[0] > 0.2 * width and box[3] - box[1] > 0.05 * height else None
+
+
+DOUBTFUL_CONF = 50.0  # a word of the chain or post read under this was misread (`'IM.` for `TM.`)
+
+
+def whole(lines: tuple[Line, ...]) -> bool:
+    """The signer block has its post and its name, and Tesseract was sure of every word of the
+    name, the post and the lines above it (a word it doubts is bent: `PHO TONG` for `PHÓ TỔNG`).
+    Words between the post and the name are the signature's strokes, read as letters or not."""
+    posts = [ln for ln in lines if is_post_line(ln)]
+    names = [ln for ln in lines if is_name_line(ln)]
+    if not posts or not names:
+        return False
+    bottom = max(ln.bbox[3] for ln in posts)
+    read = [ln for ln in lines if ln.bbox[1] < bottom] + names
+    return not any(
+        w.confidence is not None and w.confidence < DOUBTFUL_CONF and sum(map(str.isalpha, w.text)) >= 2
+        for ln in read
+        for w in ln.words
+    )
 
 
 def dark_ink_only(crop: Image.Image) -> Image.Image:

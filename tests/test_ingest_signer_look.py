@@ -5,7 +5,7 @@ from __future__ import annotations
 from ocrlines import ocr_line
 
 from ingest.model import Line, Word
-from ingest.signer import is_name_line, is_post_line, merge_rows
+from ingest.signer import is_name_line, is_post_line, merge_rows, whole
 
 
 def _line(text: str, x: float, y: float, conf: float = 95.0) -> Line:
@@ -26,6 +26,26 @@ def test_a_name_with_a_fragment_the_seal_left_is_no_name() -> None:
     assert is_name_line(_line("Nguyễn Thị Thanh Lịch", 0, 0))
     assert not is_name_line(_line("D ố Minh Tuấn", 0, 0, conf=30))
     assert not is_name_line(_line("e Văn Thành", 0, 0))
+
+
+def test_a_block_is_whole_when_its_post_and_name_were_read_surely() -> None:
+    block = [_line("KT. TỔNG GIÁM ĐỐC", 1000, 1000), _line("PHÓ TỔNG GIÁM ĐỐC", 1000, 1060)]
+    name = _line("Nguyễn Trung Kiên", 1000, 1400)
+    signature = _line("~XNG", 1100, 1200, conf=20)  # the signature's strokes, read as letters
+    assert whole((*block, signature, name))
+    assert not whole((block[0], name))  # no post
+    assert not whole(tuple(block))  # no name
+
+
+def test_a_block_with_a_doubted_word_is_not_whole() -> None:
+    """Tesseract read the post with its tone marks lost (`PHO TONG`): sure of `PHO`, not of
+    `TONG`; and a chain step bent to `'IM.`; and a name read in doubt."""
+    post = Line((*_line("PHO", 1000, 1060).words, *_line("TONG GIÁM ĐỐC", 1140, 1060, conf=0).words))
+    assert not whole((_line("KT. TỔNG GIÁM ĐỐC", 1000, 1000), post, _line("Nguyễn Trung Kiên", 1000, 1400)))
+    chain = _line("'IM. UY BAN NHAN DAN", 1000, 940, conf=45)
+    assert not whole((chain, _line("PHÓ CHỦ TỊCH", 1000, 1060), _line("Nguyễn Thị Thanh Lịch", 1000, 1400)))
+    name = _line("Võ Bine Hung", 1000, 1400, conf=30)
+    assert not whole((_line("CHỦ TỊCH", 1000, 1000), name))
 
 
 def test_second_look_replaces_a_partial_post_and_keeps_the_list_words() -> None:
