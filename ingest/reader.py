@@ -25,6 +25,7 @@ from .limits import Limits
 from .list_look import list_second_look, rescue_list
 from .model import Document, Line, Page, TextSource, Word
 from .ocr import image_dpi, ocr_lines, ocr_region, osd_rotation
+from .seal import drop_seals, seal_dropout
 from .signer import rescue_signer, signer_second_look
 from .sniff import PDF, sniff_media_type
 from .zones import holds_noi_nhan, zone_page
@@ -111,11 +112,14 @@ def zone_pages(read: list[PageWords]) -> tuple[Page, ...]:
 
 
 def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool = True) -> PageWords:
-    """OCR one grey page image: orientation, deskew, one Tesseract pass (and second looks: on
+    """OCR one grey page image: the seal lifted off the last page, orientation, deskew, one
+    Tesseract pass (and second looks: on
     page 1 at a `Số:` / date row the pass missed, see `ingest.header_look`; on the footer page
     at a signer block the pass missed, see `ingest.signer`, and at a list it read badly, see
     `ingest.list_look`)."""
     dpi = image_dpi(image)
+    if last and seal_dropout():  # the signer's page: see `ingest.seal`
+        image = drop_seals(image, dpi)
     rotation, skew, upright, lines = _read_upright(image, limits, dpi)
     if number == 1 and header_second_look():
         lines = rescue_header(upright, lines, limits.ocr_seconds, dpi)
