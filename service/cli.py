@@ -115,10 +115,20 @@ def run_batch(paths: Sequence[str], jobs: int) -> Iterator[FileResult]:
     from extract import load_models
 
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=_init_worker) as pool:
-        reads = pool.map(read_file_document, paths)
+        # Largest files first, so that the batch does not end on one long file while the other
+        # workers stand idle; results still come out in input order.
+        futures = {p: pool.submit(read_file_document, p) for p in sorted(set(paths), key=_size, reverse=True)}
         load_models()
-        for path, read in zip(paths, reads, strict=True):
+        for path in paths:
+            read = futures[path].result()
             yield read if isinstance(read, FileResult) else extract_document(path, read)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0  # read_file_document reports it
 
 
 def _print_human(letter: dict, out: object) -> None:
