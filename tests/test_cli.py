@@ -138,3 +138,24 @@ def test_image_over_pixel_limit_is_refused_without_decoding(tmp_path: Path) -> N
     result = run("extract", str(big), env=env)
     assert result.returncode != 0
     assert "big.jpg" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_batch_prints_letters_in_the_order_given(tmp_path: Path) -> None:
+    """Workers take the largest files first; the letters still come out in the order the
+    clerk gave the files (a file given twice is printed twice)."""
+    from samples.generate import render_pdf
+
+    letters = sorted((ROOT / "samples" / "letters").glob("*.txt"))[:3]
+    paths = []
+    for path in letters:
+        out = tmp_path / f"{path.stem}.pdf"
+        out.write_bytes(render_pdf(path))
+        paths.append(out)
+    given = [paths[2], paths[0], paths[1], paths[0]]
+    by_size = sorted(paths, key=lambda p: p.stat().st_size, reverse=True)
+    if given[:3] == by_size:  # make the order given differ from the order the workers take
+        given = [given[1], given[0], given[2], given[0]]
+    result = run("extract", "--json", "--jobs", "2", *map(str, given))
+    assert result.returncode == 0, result.stderr
+    names = [json.loads(line)["source"]["filename"] for line in result.stdout.splitlines() if line.strip()]
+    assert names == [p.name for p in given]
