@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+import cv2
 import numpy as np
 from PIL import Image
 
@@ -63,7 +64,8 @@ class Levels:
 
 
 def levels(pixels: np.ndarray) -> Levels:
-    cumulative = np.cumsum(np.bincount(pixels.ravel(), minlength=256))
+    hist = cv2.calcHist([pixels], [0], None, [256], [0, 256]).ravel()
+    cumulative = np.cumsum(hist)
     total = cumulative[-1]
     return Levels(
         ink=int(np.searchsorted(cumulative, INK_SHARE * total)),
@@ -71,33 +73,31 @@ def levels(pixels: np.ndarray) -> Levels:
     )
 
 
-def near_ink(dark: np.ndarray, reach: int = 2) -> np.ndarray:
-    """Pixels within `reach` pixels (up, down, left or right) of a dark one."""
-    near = dark.copy()
-    for r in range(1, reach + 1):
-        near[r:, :] |= dark[:-r, :]
-        near[:-r, :] |= dark[r:, :]
-        near[:, r:] |= dark[:, :-r]
-        near[:, :-r] |= dark[:, r:]
-    return near
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (5, 5))  # two pixels up, down, left, right
+
+
+def near_ink(dark: np.ndarray) -> np.ndarray:
+    """Pixels (0/255) within two pixels, up, down, left or right, of a dark one."""
+    return cv2.dilate(dark, _CROSS)
 
 
 def seal_strokes(pixels: np.ndarray, dark: np.ndarray, lv: Levels) -> np.ndarray:
-    """Middle-grey pixels at least two pixels away from any dark one: the soft edge of a
-    printed letter always touches its dark core, a seal's stroke does not."""
-    return (pixels >= lv.dark) & (pixels < lv.light) & ~near_ink(dark)
+    """Middle-grey pixels (0/255) at least two pixels away from any dark one: the soft edge of
+    a printed letter always touches its dark core, a seal's stroke does not."""
+    middle = cv2.inRange(pixels, int(np.ceil(lv.dark)), int(np.ceil(lv.light)) - 1)
+    return cv2.bitwise_and(middle, cv2.bitwise_not(near_ink(dark)))
 
 
 def seal_boxes(grey: Image.Image, dpi: int) -> tuple[list[tuple[int, int, int, int]], Levels]:
     """Boxes (left, top, right, bottom, in page pixels) of the seals on a grey page."""
     step = 2 if dpi >= 250 else 1
-    pixels = np.asarray(grey)[::step, ::step]
+    pixels = np.ascontiguousarray(np.asarray(grey)[::step, ::step])
     lv = levels(pixels)
     if lv.paper - lv.ink < MIN_CONTRAST:
         return [], lv
     per_mm = dpi / 25.4 / step
     cell = max(4, round(CELL_MM * per_mm))
-    dark = pixels < lv.dark
+    dark = cv2.inRange(pixels, 0, int(np.ceil(lv.dark)) - 1)
     strokes = _cells(seal_strokes(pixels, dark, lv), cell)
     inked = _cells(dark, cell)
     scale = cell * step
@@ -110,9 +110,10 @@ def seal_boxes(grey: Image.Image, dpi: int) -> tuple[list[tuple[int, int, int, i
 
 
 def _cells(mask: np.ndarray, cell: int) -> np.ndarray:
-    """The share of marked pixels in each cell of `cell` x `cell` pixels."""
+    """The share of marked pixels (0/255) in each cell of `cell` x `cell` pixels."""
     rows, cols = mask.shape[0] // cell, mask.shape[1] // cell
-    return mask[: rows * cell, : cols * cell].reshape(rows, cell, cols, cell).mean(axis=(1, 3))
+    means = cv2.resize(mask[: rows * cell, : cols * cell], (cols, rows), interpolation=cv2.INTER_AREA)
+    return means.astype(np.float32) / 255.0
 
 
 def _seal_inked(strokes: np.ndarray, dark: np.ndarray) -> bool:
