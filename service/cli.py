@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from extract.model import HEADER_FIELDS
 from ingest import CongvanError, Limits
 from ingest.errors import FileTooLarge
 
@@ -132,6 +131,8 @@ def _size(path: str) -> int:
 
 
 def _print_human(letter: dict, out: object) -> None:
+    from extract.model import HEADER_FIELDS  # not at the top: a batch starts its workers first
+
     def line(label: str, value: object) -> None:
         print(f"{label:<13}{value if value not in (None, [], '') else '-'}", file=out)  # type: ignore[call-overload]
 
