@@ -81,3 +81,21 @@ def test_second_look_replaces_a_post_or_name_read_in_part() -> None:
     )
     merged = merge_rows(page, found, lambda w: True)
     assert [ln.text for ln in merged] == ["PHÓ CHỦ TỊCH", "l Dương Văn Hòa"]
+
+
+def test_no_second_look_at_a_region_with_nothing_more_to_read() -> None:
+    """An unsigned letter, or a block read whole: no ink beyond the words read surely."""
+    from PIL import Image, ImageDraw
+
+    from ingest.signer import nothing_more
+
+    page = Image.new("L", (2000, 2000), 255)
+    draw = ImageDraw.Draw(page)
+    read = (_line("TM. ỦY BAN NHÂN DÂN", 1200, 1000),)
+    for w in read[0].words:  # the ink of the one line read
+        draw.rectangle(tuple(round(v) for v in w.bbox), fill=0)
+    box = (1000, 950, 2000, 1900)
+    assert nothing_more(page, box, read)
+    assert not nothing_more(page, box, (_line("TM. ỦY BAN NHÂN DÂN", 1200, 1000, conf=20),))  # doubted
+    draw.rectangle((1250, 1300, 1700, 1350), fill=40)  # a post the page pass lost
+    assert not nothing_more(page, box, read)
