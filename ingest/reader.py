@@ -112,13 +112,12 @@ def zone_pages(read: list[PageWords]) -> tuple[Page, ...]:
 
 
 def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool = True) -> PageWords:
-    """OCR one grey page image: the seal lifted off the last page, orientation, deskew, one
-    Tesseract pass (and second looks: on
-    page 1 at a `Số:` / date row the pass missed, see `ingest.header_look`; on the footer page
-    at a signer block the pass missed, see `ingest.signer`, and at a list it read badly, see
-    `ingest.list_look`)."""
+    """OCR one grey page image: the seal lifted off the last page (see `ingest.seal`),
+    orientation, deskew, one Tesseract pass, and second looks: on page 1 at a `Số:` / date row
+    the pass missed (`ingest.header_look`); on the footer page at a signer block the pass
+    missed (`ingest.signer`) and at a list it read badly (`ingest.list_look`)."""
     dpi = image_dpi(image)
-    if last and seal_dropout():  # the signer's page: see `ingest.seal`
+    if last and seal_dropout():  # the page that carries the signer
         image = drop_seals(image, dpi)
     rotation, skew, upright, lines = _read_upright(image, limits, dpi)
     if number == 1 and header_second_look():

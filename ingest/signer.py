@@ -132,7 +132,7 @@ def nothing_more(image: Image.Image, box: tuple[int, ...], lines: tuple[Line, ..
             right, bottom = max(0, round(w.bbox[2]) - x0 + 2), max(0, round(w.bbox[3]) - y0 + 2)
             region[top:bottom, left:right] = 255
     paper = float(np.median(region))
-    return float(np.mean(region < paper - 0.5 * paper)) < UNREAD_INK
+    return float(np.mean(region < 0.5 * paper)) < UNREAD_INK  # ink: darker than half the paper
 
 
 def rescue_signer(
