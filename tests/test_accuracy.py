@@ -47,7 +47,7 @@ FLOORS = {
         "recipients": 0.97,
         "references": 0.94,
         "tasks": 0.96,
-        "distribution": 0.92,
+        "distribution": 0.94,
         "signer": 0.95,
     },
     "degraded": {
@@ -64,7 +64,7 @@ FLOORS = {
         "references": 0.89,
         "tasks": 0.90,
         "distribution": 0.92,
-        "signer": 0.92,
+        "signer": 0.94,
     },
 }
 
