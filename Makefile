@@ -30,8 +30,8 @@ bench: venv
 	$(BIN)/python -m bench
 
 lint: venv
-	$(BIN)/ruff check ingest extract service samples tests
-	$(BIN)/mypy ingest extract service
+	$(BIN)/ruff check ingest extract service samples tests bench
+	$(BIN)/mypy ingest extract service bench
 
 clean:
 	rm -rf $(VENV) .pytest_cache
