@@ -91,6 +91,8 @@ def seal_strokes(pixels: np.ndarray, dark: np.ndarray, lv: Levels) -> np.ndarray
 
 def seal_boxes(grey: Image.Image, dpi: int) -> tuple[list[tuple[int, int, int, int]], Levels]:
     """Boxes (left, top, right, bottom, in page pixels) of the seals on a grey page."""
+    if min(grey.size) < SEAL_MM[0] * dpi / 25.4:  # smaller than any seal (a thumbnail, a pixel)
+        return [], levels(np.asarray(grey))
     step = 2 if dpi >= 250 else 1
     if step > 1:  # every other pixel, without copying the whole page into numpy first
         grey = grey.resize((grey.width // step, grey.height // step), Image.Resampling.NEAREST)

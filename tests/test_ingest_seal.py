@@ -47,6 +47,12 @@ def test_a_faded_scan_is_left_as_it_is() -> None:
     assert drop_seals(page, 200) is page
 
 
+@pytest.mark.parametrize("size", [(1, 1), (3, 2), (200, 150)])
+def test_an_image_smaller_than_a_seal_is_left_as_it_is(size: tuple[int, int]) -> None:
+    page = Image.new("L", size, 128)
+    assert drop_seals(page, 300) is page
+
+
 def test_the_post_under_the_seal_reads_whole_once_the_seal_is_lifted(monkeypatch: pytest.MonkeyPatch) -> None:
     """The page pass alone (second looks off): with the seal the rim takes `CHÁNH` of the post
     and `Rơ` of the name; without it both read whole."""
