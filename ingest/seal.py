@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image
 
 INK_SHARE = 0.003  # the darkest 0.3% of pixels give the ink level
-DARK_CUT = 0.3  # under ink + 30% of the way to paper: printed ink (as `ingest.signer.dark_ink_only`)
+DARK_CUT = 0.3  # under ink + 30% of the way to paper: printed ink (`ingest.signer` keeps only it too)
 LIGHT_CUT = 0.8  # over ink + 80% of the way: paper
 CELL_MM = 2.0  # seal strokes are counted in cells of 2 mm
 CELL_SHARE = 0.05  # a cell whose pixels are 5% seal strokes belongs to a seal

@@ -21,6 +21,7 @@ from PIL import Image
 
 from .model import Line, PageZone, Word
 from .ocr import ocr_region
+from .seal import levels
 from .zones import fold, is_signer_text, solid, zone_page
 
 
@@ -106,12 +107,10 @@ def dark_ink_only(crop: Image.Image) -> Image.Image:
     signature in blue. Threshold at 30% of the way from the ink to the paper level (measured on
     rendered and real seals: the post and name come back where the raw crop gives noise)."""
     arr = np.asarray(crop, dtype=np.uint8)
-    ink = float(np.percentile(arr, 0.3))
-    paper = float(np.median(arr))
-    if paper - ink < 40:  # no contrast to work with
+    lv = levels(arr)
+    if lv.paper - lv.ink < 40:  # no contrast to work with
         return crop
-    cut = ink + 0.3 * (paper - ink)
-    return Image.fromarray(np.where(arr < cut, 0, 255).astype(np.uint8), mode="L")
+    return Image.fromarray(np.where(arr < lv.dark, 0, 255).astype(np.uint8), mode="L")
 
 
 UNREAD_INK = 0.0005  # dark pixels outside the words read, as a share of the region: specks
