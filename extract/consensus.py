@@ -40,6 +40,26 @@ def spellings(corpus: str) -> dict[str, Counter[str]]:
     return table
 
 
+@lru_cache(maxsize=8)
+def _letter_table(whole: str) -> dict[str, Counter[str]]:
+    return dict(spellings(whole))  # a plain dict: a stray `table[key]` fails, never adds
+
+
+def letter_spellings(whole: str, own: str = "") -> dict[str, Counter[str]]:
+    """`spellings` of a letter's text less the votes of `own`, a value read from it (its own
+    reading is no vote for itself). The letter's table is counted once and shared by every
+    value's repair (a letter asks about twenty times): read it, never change its counts."""
+    base = _letter_table(whole)
+    if not own:
+        return base
+    table = dict(base)
+    for key, counts in spellings(own).items():
+        mine = Counter(base.get(key, Counter()))
+        mine.subtract(counts)
+        table[key] = mine
+    return table
+
+
 @lru_cache(maxsize=1)
 def two_syllable_words() -> frozenset[str]:
     """Two-syllable words of the Viet74K word list underthesea ships (lower case)."""

@@ -14,16 +14,29 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 
+def _fold_char(ch: str) -> str:
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.lower() if len(base.lower()) == 1 else ch
+
+
+class _FoldTable(dict[int, str]):
+    """`_fold_char` one code point at a time, remembered: `str.translate` then folds a whole
+    text at C speed (decomposing every character anew cost ~0.3 s of a 28-letter batch)."""
+
+    def __missing__(self, code: int) -> str:
+        folded = _fold_char(chr(code))
+        self[code] = folded
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics (`Đ` → `d`), for comparisons only, same length as NFC input."""
-    out = []
-    for ch in unicodedata.normalize("NFC", text):
-        if ch in "đĐ":
-            out.append("d")
-            continue
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append(base.lower() if len(base.lower()) == 1 else ch)
-    return "".join(out)
+    return unicodedata.normalize("NFC", text).translate(_FOLD)
 
 
 @dataclass(frozen=True)

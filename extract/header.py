@@ -20,7 +20,7 @@ from ingest.model import Line
 from . import years
 from .casing import LEXICON_SYLLABLES, is_acronym, is_vietnamese_syllable, normal_case
 from .citations import find_citations
-from .consensus import respell, spellings, two_syllable_words, unglue
+from .consensus import letter_spellings, respell, two_syllable_words, unglue
 from .fuzzy import fold
 from .headlines import (
     Span,
@@ -259,7 +259,7 @@ def _issuer_block(views: ZoneViews, head: Head, number: Found | None) -> tuple[F
     """Parent body and issuer from the top-left zone, else from the head of the page."""
     # OCR glues the syllables of capitals (`SỞY TẾ`); the letter's own text tells them apart.
     ocr = any(w.word.confidence is not None for w in views.whole.words[:200])
-    table = spellings(views.whole.text) if ocr else None
+    table = letter_spellings(views.whole.text) if ocr else None
     if views.header_left.text.strip():
         found = _bodies(views.header_left, lines_of(views.header_left), number, table)
         if found[1] is not None:
@@ -689,9 +689,7 @@ def _respelled(
     if not regions or all(r.confidence is None for r in regions):
         return found  # a text layer or plain text is spelled as printed
     value = str(found.value)
-    table = spellings(whole.text)
-    for key, counts in spellings(value).items():
-        table[key].subtract(counts)  # the value's own reading is no vote
+    table = letter_spellings(whole.text, value)
     if split_glued:
         value = unglue(value, table)
     value = respell(value, table, two_syllable_words(), protected)

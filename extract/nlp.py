@@ -11,7 +11,6 @@ loaded on first use and called only on the short spans the rules ask about.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -37,23 +36,10 @@ class Token:
         return self.text[:1].isupper()
 
 
-class _FoldTable(dict[int, str]):
-    """`fold` one code point at a time, remembered: `str.translate` then folds a whole text at
-    C speed (`fold` itself decomposes every character, ~6 ms for a letter)."""
-
-    def __missing__(self, code: int) -> str:
-        folded = fold(chr(code))
-        self[code] = folded
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
 @lru_cache(maxsize=64)
 def folded_text(text: str) -> str:
     """`fold` of a whole view's text (same length, same offsets), computed once per text."""
-    return unicodedata.normalize("NFC", text).translate(_FOLD)
+    return fold(text)
 
 
 _SYLLABLE = re.compile(r"\w+(?:[&.\-/]\w+)*|[^\w\s]", re.UNICODE)
