@@ -159,3 +159,26 @@ def test_batch_prints_letters_in_the_order_given(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     names = [json.loads(line)["source"]["filename"] for line in result.stdout.splitlines() if line.strip()]
     assert names == [p.name for p in given]
+
+
+def test_batch_whose_reader_goes_away_stops_quietly(tmp_path: Path) -> None:
+    """`congvan extract --json *.pdf | head -1`: once the reader is gone the command stops, with
+    the exit status of a writer killed by SIGPIPE and no traceback."""
+    from samples.generate import render_pdf
+
+    letter = tmp_path / "letter.pdf"
+    letter.write_bytes(render_pdf(ROOT / "samples" / "letters" / "ubnd-gia-lai-2023-08-chuyen-doi-so.txt"))
+    # More output than a pipe holds (40 letters of several kB), so the writer must meet the closed end.
+    proc = subprocess.Popen(
+        [*CONGVAN, "extract", "--json", "--jobs", "2", *[str(letter)] * 40],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()
+    stderr = proc.stderr.read().decode()
+    assert proc.wait(timeout=600) == 141
+    assert first["source"]["filename"] == "letter.pdf"
+    assert "Traceback" not in stderr and "Error" not in stderr
