@@ -611,6 +611,16 @@ def _person(text: str) -> bool:
     return True
 
 
+def _one_stroke(folded: str) -> str:
+    """A folded text with the one-stroke capitals OCR takes for each other (`I`, `L`, `1`, `|`:
+    `GLÁM ĐỐC` for `GIÁM ĐỐC`) made one letter, to compare with the posts (no post has an L)."""
+    return folded.translate(_STROKES)
+
+
+_STROKES = str.maketrans("l1|", "iii")
+_KNOWN_STROKES = tuple((post, _one_stroke(k)) for post, k in _KNOWN_FOLDED)
+
+
 def _snap(text: str) -> str:
     """Snap each authority step / the post to its canonical spelling when OCR bent it slightly."""
     pieces = re.split(r"(?<![\w.])((?:TM|KT|TL|TUQ|Q)\s*\.\s*)", text)
@@ -620,8 +630,8 @@ def _snap(text: str) -> str:
         if not stripped or re.fullmatch(r"(?:TM|KT|TL|TUQ|Q)\s*\.", stripped):
             out.append(re.sub(r"\s+", "", stripped) + " " if stripped else "")
             continue
-        folded = fold(stripped)
-        score, best = max((fuzz.ratio(k, folded), post) for post, k in _KNOWN_FOLDED)
+        folded = _one_stroke(fold(stripped))
+        score, best = max((fuzz.ratio(k, folded), post) for post, k in _KNOWN_STROKES)
         fixed = best if score >= 90 and abs(len(best) - len(stripped)) <= 1 else stripped
         out.append(fixed + " ")
     return " ".join("".join(out).split())

@@ -331,3 +331,22 @@ def test_luu_initials_glued_and_unmatched_parentheses() -> None:
         "Nơi nhận:\n- Công an tỉnh);\n- Văn phòng UBND) tỉnh;\n- CT, PCT UBND tỉnh (đ/c Hiếu);\n- Lưu: VT."
     )
     assert dist == ["Công an tỉnh", "Văn phòng UBND tỉnh", "CT, PCT UBND tỉnh (đ/c Hiếu)", "Lưu: VT"]
+
+
+@pytest.mark.parametrize(
+    ("right", "authority", "position"),
+    [
+        (["KT. GLÁM ĐỐC", "PHÓ GLÁM ĐỐC", "Đỗ Minh Tuấn"], "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+        (["Q. GLUAM ĐOC", "Nguyễn Đình Tuấn"], None, "Q. GIÁM ĐỐC"),
+        (["KT. CHỦ T1CH", "PHÓ CHỦ TỊCH", "Lê Văn Thành"], "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+    ],
+)
+def test_post_whose_i_ocr_read_as_another_stroke(
+    right: list[str], authority: str | None, position: str
+) -> None:
+    """Tesseract reads the serif capital I of a post as `L`, `1` or `|` (measured on the clean
+    sample scans: `GLÁM ĐỐC`); the post is still the one the decree's list knows."""
+    out = footer.extract(zones(["Nơi nhận:", "- Như trên;", "- Lưu: VT."], right, 80.0))
+    signer = out.values["signer"]
+    assert signer is not None
+    assert (signer.authority, signer.position) == (authority, position)
