@@ -39,13 +39,20 @@ def test_a_block_is_whole_when_its_post_and_name_were_read_surely() -> None:
 
 def test_a_block_with_a_doubted_word_is_not_whole() -> None:
     """Tesseract read the post with its tone marks lost (`PHO TONG`): sure of `PHO`, not of
-    `TONG`; and a chain step bent to `'IM.`; and a name read in doubt."""
+    `TONG`; and a name read in doubt."""
     post = Line((*_line("PHO", 1000, 1060).words, *_line("TONG GIÁM ĐỐC", 1140, 1060, conf=0).words))
     assert not whole((_line("KT. TỔNG GIÁM ĐỐC", 1000, 1000), post, _line("Nguyễn Trung Kiên", 1000, 1400)))
-    chain = _line("'IM. UY BAN NHAN DAN", 1000, 940, conf=45)
-    assert not whole((chain, _line("PHÓ CHỦ TỊCH", 1000, 1060), _line("Nguyễn Thị Thanh Lịch", 1000, 1400)))
     name = _line("Võ Bine Hung", 1000, 1400, conf=30)
     assert not whole((_line("CHỦ TỊCH", 1000, 1000), name))
+
+
+def test_a_doubted_step_of_the_chain_is_left_to_the_extraction() -> None:
+    """`'IM.` (`TM.`) or `KT. GLÁM ĐỐC` read in doubt above a post and a name read surely: the
+    extraction snaps the chain to the decree's steps, a second look would add nothing."""
+    chain = _line("'IM. UY BAN NHAN DAN", 1000, 940, conf=45)
+    assert whole((chain, _line("PHÓ CHỦ TỊCH", 1000, 1060), _line("Nguyễn Thị Thanh Lịch", 1000, 1400)))
+    chain = Line((*_line("KT.", 1000, 1000).words, *_line("GLÁM", 1080, 1000, conf=49).words))
+    assert whole((chain, _line("PHÓ GIÁM ĐỐC", 1000, 1060), _line("Đỗ Minh Tuấn", 1000, 1400)))
 
 
 def test_second_look_replaces_a_partial_post_and_keeps_the_list_words() -> None:
