@@ -7,7 +7,7 @@ from ocrlines import ocr_line
 from PIL import Image
 
 from ingest import list_look, ocr
-from ingest.model import Line, PageZone
+from ingest.model import Line, PageZone, Word
 from ingest.zones import zone_page
 
 W, H = 2481, 3508
@@ -60,3 +60,22 @@ def test_a_sure_list_or_a_worse_reading_leaves_the_page_pass(monkeypatch: pytest
     monkeypatch.setattr(ocr, "ocr_lines", _fake_ocr(60.0))
     page = _page(10.0)
     assert list_look.rescue_list(Image.new("L", (W, H), 255), page, False, 30.0, 300) is page
+
+
+@pytest.mark.parametrize(
+    ("text", "confidence", "expected"),
+    [
+        ("TGĐ", 37.0, False),  # abbreviations: no dictionary knows them, Tesseract reads them unsure
+        ("TT&TT", 24.0, False),
+        ("GD&ĐT;", 32.0, False),
+        ("TTr", 37.0, False),
+        ("(b/c);", 35.0, False),
+        ("HĐTYV", 5.0, True),  # near zero: a guess at glyphs, whatever its shape
+        ("-Nhưtên", 39.0, True),  # `- Như trên` read across the line
+        ("PTTgT'T", 19.0, True),
+        ("Tây,", 19.0, True),
+        ("trên;", 60.0, False),
+    ],
+)
+def test_a_list_word_is_doubted_when_it_is_a_guess(text: str, confidence: float, expected: bool) -> None:
+    assert list_look.doubted(Word(text, (0.0, 0.0, 10.0, 10.0), confidence)) is expected
