@@ -464,3 +464,15 @@ def test_lean_text_layer_words_equal_pdfplumbers_own() -> None:
                 assert page_words(lean, number) == page.extract_words(**WORD_OPTIONS), (source.name, number)
                 pages += 1
     assert pages >= 40
+
+
+def test_footer_only_page_upside_down_is_turned_back() -> None:
+    """A last page holding only the footer (six text bands, two columns sharing rows) turned
+    upside down: its ink balance looked upright, sure of it, and the page was read as shapes."""
+    letter = ROOT / "samples" / "letters" / "ubnd-gia-lai-2025-cong-dien-bao.txt"
+    data = render_scan(letter, fmt="pdf", seed=0)
+    last = list(render_page_images(data, "application/pdf", max_px=3508))[-1][0]
+    turned = Image.open(io.BytesIO(last)).convert("L").transpose(Image.Transpose.ROTATE_180)
+    page = read_document(_png_bytes(turned)).pages[0]
+    assert page.rotation == 180
+    assert any("Nơi nhận" in zone.text for zone in page.zones)
