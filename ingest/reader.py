@@ -20,6 +20,7 @@ from PIL import Image
 
 from . import deskew, images, pdf
 from .errors import DamagedFile, FileTooLarge
+from .glyphs import recheck_capitals
 from .header_look import header_second_look, rescue_header
 from .limits import Limits
 from .list_look import list_second_look, rescue_list
@@ -115,7 +116,8 @@ def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool 
     """OCR one grey page image: the seal lifted off the last page (see `ingest.seal`),
     orientation, deskew, one Tesseract pass, and second looks: on page 1 at a `Số:` / date row
     the pass missed (`ingest.header_look`); on the footer page at a signer block the pass
-    missed (`ingest.signer`) and at a list it read badly (`ingest.list_look`)."""
+    missed (`ingest.signer`) and at a list it read badly (`ingest.list_look`). Last, the `I`
+    and `T` of acronyms are checked against their glyphs' shapes (`ingest.glyphs`)."""
     dpi = image_dpi(image)
     if last and seal_dropout():  # the page that carries the signer
         image = drop_seals(image, dpi)
@@ -127,6 +129,7 @@ def read_image_page(image: Image.Image, number: int, limits: Limits, last: bool 
         lines = rescue_signer(upright, lines, number == 1, limits.ocr_seconds, dpi)
     if list_second_look() and footer:
         lines = rescue_list(upright, lines, number == 1, limits.ocr_seconds, dpi)
+    lines = recheck_capitals(upright, lines)
     return PageWords(
         number=number,
         width=float(upright.width),
