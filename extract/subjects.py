@@ -30,7 +30,8 @@ def clean_subject(text: str) -> str | None:
     lower-case word (`đổi. số`) or after a syllable inside a capital subject (`TIN. HỌC`), a dash
     or rule glued to the next word (`-quốc`, `-_y`), letters no Vietnamese word has at a word's
     edge (`Bảoø`), a stop glued between two words (`sung.các`), rules and dashes before the first
-    word, trailing dots, commas, dashes and colons (a trích yếu has no closing stop)."""
+    word, trailing dots, commas, dashes and colons (a trích yếu has no closing stop); a closing
+    quote takes its opening quote's style."""
     text = _DUST.sub(" ", " ".join(text.split()))
     text = re.sub(r"(?<!\S)['`]+(?=\w)|(?<!\S)[.:;,]+(?=[^\W\d_])|(?<=\w)['`]+(?!\S)", "", text)
     text = re.sub(r"(?<=[^\W\d_])\.(?=\s+[^\W\d_A-ZĐÀ-Ỹ])", "", text)
@@ -41,7 +42,19 @@ def clean_subject(text: str) -> str | None:
     text = _GLUED_STOP.sub(_unglue_stop, text)
     text = re.sub(r"^[\W_]+(?=\w)", "", " ".join(text.split()))
     text = re.sub(r"(?:\s*(?:\.+|[:;,`'_~^|—–-]+))+$", "", text).strip()
-    return text or None
+    return _QUOTED.sub(_pair_quotes, text) or None
+
+
+# A quoted phrase: its opening quote, its words, its closing quote.
+_QUOTED = re.compile(r"([\"“])([^\"“”]+)([\"”])")
+
+
+def _pair_quotes(m: re.Match[str]) -> str:
+    """`"Bình dân học vụ số”` → `"Bình dân học vụ số"`: a letter's quotes are a pair of one
+    style, and Tesseract reads a straight closing quote as `”` at times (its opening one, and
+    curly quotes, as printed), so the closing quote takes the opening one's style."""
+    opening, words, _ = m.groups()
+    return opening + words + ('"' if opening == '"' else "”")
 
 
 # `bổ sung.các`: a stop between two words, one of them marked (not a domain: `dichvucong.gov.vn`).

@@ -291,7 +291,10 @@ def test_no_lone_symbol_in_words(after_so: str) -> None:
      ("Kế hoạch Bảoø đảm", "Kế hoạch Bảo đảm"),
      ("bổ sung.các giải pháp", "bổ sung các giải pháp"), ("Cổng dichvucong.gov.vn", "Cổng dichvucong.gov.vn"),
      ("Tập đoàn Viettel,", "Tập đoàn Viettel"), ("MẠNG TIN. HỌC", "MẠNG TIN HỌC"),
-     ("TP. HỒ CHÍ MINH", "TP. HỒ CHÍ MINH"), ("mạng Wifi", "mạng Wifi")],
+     ("TP. HỒ CHÍ MINH", "TP. HỒ CHÍ MINH"), ("mạng Wifi", "mạng Wifi"),
+     ('lớp "Bình dân học vụ số” cho', 'lớp "Bình dân học vụ số" cho'),
+     ('dùng “Nền tảng số" và "Dịch vụ công”', 'dùng “Nền tảng số” và "Dịch vụ công"'),
+     ('dùng “Nền tảng số” và "Dịch vụ công"', 'dùng “Nền tảng số” và "Dịch vụ công"')],
 )  # fmt: skip
 def test_clean_subject(raw: str, clean: str | None) -> None:
     assert clean_subject(raw) == clean
