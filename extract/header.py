@@ -34,7 +34,7 @@ from .headlines import (
 )
 from .model import Region
 from .places import place_named_in, repair_place
-from .subjects import UNREAD, clean_subject, fill_gaps, undash, unglue_words, unwrap_dashes
+from .subjects import UNREAD, clean_subject, fill_gaps, reacronym, undash, unglue_words, unwrap_dashes
 from .symbols import (
     CONG_VAN,
     abbreviations_of,
@@ -683,8 +683,8 @@ def _respelled(
     found: Found, whole: TextView, split_glued: bool = False, protected: frozenset[str] = frozenset()
 ) -> Found:
     """OCR'd values take the tone marks the rest of the letter gives their words (`consensus`,
-    `tonemarks`), lose the dashes it never prints between them and get back the spaces OCR
-    lost where it prints them (`subjects`)."""
+    `tonemarks`), lose the dashes it never prints between them, get back the spaces OCR
+    lost where it prints them and the acronyms it prints elsewhere (`subjects`)."""
     regions = found.regions()
     if not regions or all(r.confidence is None for r in regions):
         return found  # a text layer or plain text is spelled as printed
@@ -694,7 +694,7 @@ def _respelled(
         value = unglue(value, table)
     value = respell(value, table, two_syllable_words(), protected)
     value = unglue_words(undash(rehook(value, table, two_syllable_words()), table), table)
-    return Found(value, found.view, found.spans)
+    return Found(reacronym(value, whole.text), found.view, found.spans)
 
 
 def _dashes_unwrapped(found: Found, whole: TextView) -> Found:

@@ -125,6 +125,35 @@ def unwrap_dashes(value: str, lines: list[str], whole: str) -> str:
     return value
 
 
+_ACRONYM = re.compile(r"(?<![\w/-])[A-ZĐ][A-ZĐ0-9]{2,7}(?![\w/-])")  # not a group of a symbol
+MIN_PRINTS = 2  # the letter's own spelling must be printed this often outside the value
+
+
+def reacronym(value: str, whole: str) -> str:
+    """`Tập đoàn VNET` → `VNPT`: an acronym the letter prints nowhere but in this value is the
+    one acronym of the same length, one character apart, that it prints at least twice
+    elsewhere (OCR misread it in one place, `E` for `P`). One reading against one is no
+    evidence either way (`DTI` in the subject, `DTT` once in the body): it stays as read. In a
+    value all in capitals (`THUÊ BAO`) syllables cannot be told from acronyms: none changes."""
+    if is_capital_line(value):
+        return value
+    printed = Counter(_ACRONYM.findall(whole))
+    printed.subtract(Counter(_ACRONYM.findall(value)))
+
+    def repair(m: re.Match[str]) -> str:
+        read = m.group(0)
+        if printed[read] > 0:
+            return read
+        near = [k for k, n in printed.items() if n >= MIN_PRINTS and _one_apart(read, k)]
+        return near[0] if len(near) == 1 else read
+
+    return _ACRONYM.sub(repair, value)
+
+
+def _one_apart(a: str, b: str) -> bool:
+    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
 UNREAD = 30.0  # OCR confidence under which a subject word is taken as not read at all
 _ANCHOR = 2  # words read on each side of a gap, to find the same place in the body
 

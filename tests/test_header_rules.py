@@ -9,7 +9,7 @@ from extract.consensus import respell, spellings, unglue
 from extract.header import clean_subject, header_date, reads_as_name
 from extract.headlines import Span, capital_text, strip_motto
 from extract.places import place_named_in, repair_place
-from extract.subjects import fill_gaps, undash, unglue_words, unwrap_dashes
+from extract.subjects import fill_gaps, reacronym, undash, unglue_words, unwrap_dashes
 from extract.symbols import (
     abbreviations_of,
     parse_number,
@@ -416,6 +416,22 @@ def test_subject_words_run_together_split_as_the_letter_prints_them() -> None:
     table = spellings("cải thiện chỉ số DTI tỉnh Gia Lai; mạng MobiFone")
     assert unglue_words("chỉ số DTI tỉnhGiaLai", table) == "chỉ số DTI tỉnh Gia Lai"
     assert unglue_words("mạng MobiFone", table) == "mạng MobiFone"  # a brand's capital stays
+
+
+def test_an_acronym_misread_once_is_the_one_the_letter_prints_elsewhere() -> None:
+    whole = "hợp tác với Tập đoàn VNET ... Tập đoàn VNPT đề xuất ... VNPT Gia Lai"
+    assert reacronym("hợp tác với Tập đoàn VNET", whole) == "hợp tác với Tập đoàn VNPT"
+
+
+@pytest.mark.parametrize(
+    ("value", "whole"),
+    [("Chỉ số (DTI) năm 2024", "Chỉ số (DTI) năm 2024 ... Chỉ số (DTT) năm 2024"),  # one against one
+     ("Tập đoàn VNET", "Tập đoàn VNET ... VNPT ... VNET"),  # printed as read elsewhere too
+     ("Tập đoàn VNET", "Tập đoàn VNET ... VNPT ... VNPTT ... VNPTT"),  # printed once: no evidence
+     ("QUY ĐỊNH VỀ THUÊ BAO DI ĐỘNG", "ỦY BAN ... TM. ỦY BAN ... THUÊ BAO")],  # capitals: syllables
+)  # fmt: skip
+def test_an_acronym_stays_as_read_without_a_clear_majority(value: str, whole: str) -> None:
+    assert reacronym(value, whole) == value
 
 
 def test_dash_at_a_subject_line_edge() -> None:
