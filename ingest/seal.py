@@ -165,11 +165,12 @@ def drop_seals(grey: Image.Image, dpi: int) -> Image.Image:
     boxes, lv = seal_boxes(grey, dpi)
     if not boxes:
         return grey
-    pixels = np.array(grey)
+    out = grey.copy()  # keeps `info` (the DPI); only the seals' regions are mapped, not the page
+    cut = int(np.ceil(lv.dark))
+    lift = [v if v < cut else lv.paper for v in range(256)]
     margin = round(MARGIN_MM * dpi / 25.4)
     for x0, y0, x1, y1 in boxes:
-        region = pixels[max(0, y0 - margin): y1 + margin, max(0, x0 - margin): x1 + margin]
-        region[region >= lv.dark] = lv.paper
-    out = Image.fromarray(pixels, mode="L")
-    out.info = dict(grey.info)
+        box = (max(0, x0 - margin), max(0, y0 - margin),
+               min(grey.width, x1 + margin), min(grey.height, y1 + margin))
+        out.paste(out.crop(box).point(lift), box)
     return out
