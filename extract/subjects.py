@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+
+from rapidfuzz.distance import Hamming
 
 from .fuzzy import fold
 from .headlines import is_capital_line
@@ -137,8 +140,7 @@ def reacronym(value: str, whole: str) -> str:
     value all in capitals (`THUÊ BAO`) syllables cannot be told from acronyms: none changes."""
     if is_capital_line(value):
         return value
-    printed = Counter(_ACRONYM.findall(whole))
-    printed.subtract(Counter(_ACRONYM.findall(value)))
+    printed = _printed_acronyms(whole) - Counter(_ACRONYM.findall(value))
 
     def repair(m: re.Match[str]) -> str:
         read = m.group(0)
@@ -150,8 +152,15 @@ def reacronym(value: str, whole: str) -> str:
     return _ACRONYM.sub(repair, value)
 
 
+@lru_cache(maxsize=8)
+def _printed_acronyms(whole: str) -> Counter[str]:
+    """How often the letter prints each acronym, counted once a letter (several of its values
+    ask); callers get a new Counter from `-`, never this one to change."""
+    return Counter(_ACRONYM.findall(whole))
+
+
 def _one_apart(a: str, b: str) -> bool:
-    return len(a) == len(b) and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    return len(a) == len(b) and Hamming.distance(a, b) == 1
 
 
 UNREAD = 30.0  # OCR confidence under which a subject word is taken as not read at all

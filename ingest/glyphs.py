@@ -40,11 +40,14 @@ SPECK = 0.08  # ink parts smaller than (this × the word's height)² are specks,
 
 
 def recheck_capitals(image: Image.Image, lines: tuple[Line, ...]) -> tuple[Line, ...]:
-    """`lines` with the `I`/`T` of each acronym set by its glyph's shape (see the module)."""
-    return tuple(
-        Line(tuple(_rechecked(image, w) if _is_candidate(w.text) else w for w in line.words))
-        for line in lines
-    )
+    """`lines` with the `I`/`T` of each acronym set by its glyph's shape (see the module); a
+    line with nothing changed is the same object (its cached box kept for zoning)."""
+    return tuple(_line_rechecked(image, line) for line in lines)
+
+
+def _line_rechecked(image: Image.Image, line: Line) -> Line:
+    words = tuple(_rechecked(image, w) if _is_candidate(w.text) else w for w in line.words)
+    return line if all(a is b for a, b in zip(words, line.words, strict=True)) else Line(words)
 
 
 def _is_candidate(text: str) -> bool:
